@@ -1,0 +1,11 @@
+"""fake-dinero: a stateful, in-memory fake of the Dinero accounting API."""
+
+from __future__ import annotations
+
+from .clock import Clock
+from .errors import DineroError
+from .fake import FakeDinero
+from .http import ApiRequest, ApiResponse
+from .world import Settings, World
+
+__all__ = ["ApiRequest", "ApiResponse", "Clock", "DineroError", "FakeDinero", "Settings", "World"]

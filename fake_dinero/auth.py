@@ -1,0 +1,126 @@
+"""Who may call: the legacy token endpoint and the bearer-token check.
+
+Personal integrations log in at ``POST /dineroapi/oauth/token`` with the
+password grant: the client id and secret by HTTP Basic, the organization's
+API key as both ``username`` and ``password`` (reference §3.1). The token
+is bound to that organization and client and lives an hour.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from urllib.parse import parse_qsl
+
+import jwt
+
+from .call import Call
+from .errors import OAuthError, unauthorized
+from .http import ApiRequest, ApiResponse, json_response
+from .routing import Routes
+from .world import ApiClient, Grant, World
+
+routes = Routes()
+
+LEGACY_ISSUER = "urn:dineroauthz"
+LEGACY_AUDIENCE = "http://api.dinero.dk"
+
+
+@routes.post("/dineroapi/oauth/token", public=True, upstream=False)
+def legacy_token(call: Call) -> ApiResponse:
+    """The password grant of Dinero's legacy authorization server."""
+    world = call.world
+    form = _form(call.request)
+    client = _authenticate_client(world, call.request, form)
+    grant_type = form.get("grant_type", "")
+    if grant_type != "password":
+        raise OAuthError(400, "unsupported_grant_type", f"grant_type '{grant_type}' is not supported; use 'password'.")
+    api_key = form.get("username", "")
+    organization_id = world.api_keys.get(api_key)
+    if organization_id is None or form.get("password", "") != api_key:
+        raise OAuthError(400, "invalid_grant", "The API key is not valid. Send the organization's API key as both username and password.")
+    # Scope is optional (clients such as requests-oauthlib send none).
+    scopes = tuple(form.get("scope", "").split()) or ("read", "write")
+    grant = issue_legacy_token(world, organization_id, client, scopes)
+    return json_response(
+        {
+            "access_token": grant.token,
+            "token_type": "Bearer",
+            "expires_in": world.settings.token_lifetime_seconds,
+            "refresh_token": None,
+        }
+    )
+
+
+def issue_legacy_token(
+    world: World, organization_id: int, client: ApiClient, scopes: tuple[str, ...] = ("read", "write")
+) -> Grant:
+    """Mint a legacy access token (an HS256 JWT with the claims Dinero's carry)."""
+    issued = int(world.clock.timestamp())
+    expires = issued + world.settings.token_lifetime_seconds
+    claims = {
+        "iss": LEGACY_ISSUER,
+        "aud": LEGACY_AUDIENCE,
+        "nbf": issued,
+        "exp": expires,
+        "client_id": client.client_id,
+        "scope": list(scopes),
+        "access_level": "Customer",
+        # Unknown how Dinero names the organization in its token; the fake
+        # keeps the binding in its own table and puts it here for humans.
+        "organization_id": organization_id,
+        "jti": world.new_secret(12),
+    }
+    token = jwt.encode(claims, world.token_signing_key, algorithm="HS256")
+    grant = Grant(token, organization_id, client.client_id, scopes, float(expires))
+    world.tokens[token] = grant
+    return grant
+
+
+def authenticate(world: World, request: ApiRequest) -> Grant:
+    """The grant behind ``Authorization: Bearer <token>``, or 401."""
+    header = request.header("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise unauthorized()
+    grant = world.tokens.get(token)
+    if grant is None or grant.expires_at <= world.clock.timestamp():
+        raise unauthorized()
+    return grant
+
+
+def _form(request: ApiRequest) -> dict[str, str]:
+    """The form fields of a token request. Dinero's OAuth server reads only
+    ``application/x-www-form-urlencoded``; any other body gives no fields."""
+    content_type = (request.header("content-type") or "").lower()
+    if content_type and "application/x-www-form-urlencoded" not in content_type:
+        return {}
+    try:
+        text = request.body.decode()
+    except UnicodeDecodeError:
+        return {}
+    return dict(parse_qsl(text, keep_blank_values=True))
+
+
+def _authenticate_client(world: World, request: ApiRequest, form: dict[str, str]) -> ApiClient:
+    client_id, secret = _basic_credentials(request)
+    if client_id is None:
+        client_id, secret = form.get("client_id"), form.get("client_secret")
+    client = world.clients.get(client_id or "")
+    if client is None or client.client_secret != secret:
+        raise OAuthError(401, "invalid_client", "The client id or client secret is not valid.")
+    return client
+
+
+def _basic_credentials(request: ApiRequest) -> tuple[str | None, str | None]:
+    header = request.header("authorization") or ""
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None, None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None, None
+    client_id, _, secret = decoded.partition(":")
+    return client_id, secret

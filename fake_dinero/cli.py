@@ -1,0 +1,142 @@
+"""``fake-dinero``: the command line.
+
+``fake-dinero serve`` runs the fake on one port that serves both the API and
+the legacy token route, and prints what a new user needs to call it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import socket
+import sys
+from collections.abc import Sequence
+
+from .world import (
+    DEFAULT_API_KEY,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    Settings,
+    World,
+)
+
+DEMO_ORGANIZATION_ID = 123456
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"FAKE_DINERO_{name}", default)
+
+
+def _rate_limit(text: str) -> int | None:
+    if text.strip().lower() in ("off", "none", "0"):
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of requests per minute or 'off'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("the rate limit cannot be negative")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fake-dinero", description="A stateful fake of the Dinero API.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="run the fake Dinero server",
+        description="Run the fake Dinero API and its token route on one port. "
+        "Every option can also be set by an environment variable FAKE_DINERO_<OPTION>.",
+    )
+    serve.add_argument("--host", default=_env("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(_env("PORT", "8765")), help="0 picks a free port")
+    serve.add_argument("--seed", type=int, default=int(_env("SEED", "0")), help="same seed, same data and ids")
+    serve.add_argument(
+        "--rate-limit",
+        type=_rate_limit,
+        default=_rate_limit(_env("RATE_LIMIT", "100")),
+        help="requests per minute per organization and client, or 'off' (default 100, as Dinero)",
+    )
+    serve.add_argument("--client-id", default=_env("CLIENT_ID", DEFAULT_CLIENT_ID))
+    serve.add_argument("--client-secret", default=_env("CLIENT_SECRET", DEFAULT_CLIENT_SECRET))
+    serve.add_argument("--api-key", default=_env("API_KEY", DEFAULT_API_KEY))
+    serve.add_argument("--org-id", type=int, default=int(_env("ORG_ID", str(DEMO_ORGANIZATION_ID))))
+    serve.add_argument("--contacts", type=int, default=int(_env("CONTACTS", "5")), help="demo contacts to seed")
+    serve.add_argument("--products", type=int, default=int(_env("PRODUCTS", "5")), help="demo products to seed")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return 2  # pragma: no cover - argparse refuses unknown commands first
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .asgi import create_app
+    from .fake import FakeDinero
+
+    world = World.with_demo(
+        seed=args.seed,
+        settings=Settings(rate_limit=args.rate_limit),
+        organization_id=args.org_id,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        api_key=args.api_key,
+        contacts=args.contacts,
+        products=args.products,
+    )
+    listener = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((args.host, args.port))
+    except OSError as exc:
+        print(f"fake-dinero: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    listener.listen(128)
+    port = listener.getsockname()[1]
+    print(banner(args, port), flush=True)
+
+    config = uvicorn.Config(create_app(FakeDinero(world)), log_level="warning", lifespan="off")
+    uvicorn.Server(config).run(sockets=[listener])
+    print("fake-dinero: stopped", flush=True)
+    return 0
+
+
+def banner(args: argparse.Namespace, port: int) -> str:
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    base = f"http://{host}:{port}"
+    token_url = f"{base}/dineroapi/oauth/token"
+    q = shlex.quote
+    get_token = (
+        f"curl -s -u {q(args.client_id + ':' + args.client_secret)} "
+        f"-d grant_type=password -d username={q(args.api_key)} -d password={q(args.api_key)} "
+        f"-d 'scope=read write' {token_url}"
+    )
+    extract = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])'"
+    rate = "off" if args.rate_limit is None else f"{args.rate_limit} requests/minute"
+    return "\n".join(
+        [
+            "fake-dinero is serving a fake Dinero API",
+            f"  base URL       {base}",
+            f"  token URL      {token_url}",
+            f"  client id      {args.client_id}",
+            f"  client secret  {args.client_secret}",
+            f"  API key        {args.api_key}",
+            f"  organization   {args.org_id}",
+            f"  rate limit     {rate}",
+            f"  seed           {args.seed}",
+            "Try it:",
+            f"  TOKEN=$({get_token} | {extract})",
+            f'  curl -s -H "Authorization: Bearer $TOKEN" {base}/v1/{args.org_id}/contacts',
+            "Stop with Ctrl-C.",
+        ]
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

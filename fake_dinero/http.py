@@ -1,0 +1,68 @@
+"""The fake's own request and response: plain data, no event loop.
+
+The Starlette adapter (and later the in-process respx adapter) turn their
+request into an ``ApiRequest`` and an ``ApiResponse`` back, so every rule
+of the fake runs the same way whichever door a call came through.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+@dataclass
+class ApiRequest:
+    method: str
+    path: str
+    query_string: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Header names lower-case."""
+    body: bytes = b""
+
+    def __post_init__(self) -> None:
+        self.method = self.method.upper()
+        self._query: dict[str, str] | None = None
+
+    @property
+    def query(self) -> dict[str, str]:
+        """Query parameters by lower-case name (ASP.NET binds them case-insensitively);
+        the first value wins when a name repeats."""
+        if self._query is None:
+            parsed: dict[str, str] = {}
+            for name, value in parse_qsl(self.query_string, keep_blank_values=True):
+                parsed.setdefault(name.lower(), value)
+            self._query = parsed
+        return self._query
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+@dataclass
+class ApiResponse:
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def json_response(document: Any, status: int = 200, headers: dict[str, str] | None = None) -> ApiResponse:
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return ApiResponse(status, body, {"content-type": JSON_TYPE, **(headers or {})})
+
+
+def text_response(text: str, status: int, headers: dict[str, str] | None = None) -> ApiResponse:
+    return ApiResponse(
+        status, text.encode(), {"content-type": "text/plain; charset=utf-8", **(headers or {})}
+    )
+
+
+def html_response(html: str, status: int) -> ApiResponse:
+    return ApiResponse(status, html.encode(), {"content-type": "text/html; charset=utf-8"})

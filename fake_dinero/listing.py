@@ -1,0 +1,212 @@
+"""Dinero's list rules, written once for every list endpoint (reference §2.5-2.6).
+
+Paged lists answer ``{"Collection": [...], "Pagination": {...}}``; ``page``
+is 0-based, ``pageSize`` defaults to 100 and may not exceed 1000;
+``fields`` picks properties and echoes the caller's casing; ``queryFilter``
+takes ``<Field> eq|contains '<value>'`` conditions joined by ``;``;
+``changesSince`` and ``deletedOnly`` select by change history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .call import Call
+from .errors import BAD_QUERY_FILTER, LIMIT_EXCEEDED, DineroError, validation_error
+from .formats import parse_lenient_datetime
+from .store import Record, Table
+
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class ListRules:
+    """How one list endpoint reads its query."""
+
+    default_fields: str
+    filterable: tuple[str, ...] = ()
+    """Properties ``queryFilter`` may name (Dinero's list per endpoint)."""
+    free_text: tuple[str, ...] = ()
+    """Properties ``freeTextSearch`` looks in; empty = the endpoint has none."""
+    deleted_only_false_means_all: bool = False
+    """v2 contacts: ``deletedOnly=false`` gives deleted and not deleted."""
+    changes_since: bool = True
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str
+    operator: str
+    value: str
+
+    def holds(self, document: Mapping[str, Any]) -> bool:
+        actual = _as_text(document.get(self.field)).lower()
+        if self.operator == "eq":
+            return actual == self.value
+        return self.value in actual
+
+
+def list_page(
+    call: Call,
+    table: Table,
+    rules: ListRules,
+    *,
+    parent: str | None = None,
+    where: Callable[[Record], bool] | None = None,
+) -> dict[str, Any]:
+    """One page of ``table`` as Dinero's list envelope, per the request's query."""
+    page = call.query_int("page", 0)
+    page_size = call.query_int("pageSize", DEFAULT_PAGE_SIZE)
+    if page_size > MAX_PAGE_SIZE or page_size < 1:
+        raise DineroError(
+            400,
+            LIMIT_EXCEEDED,
+            "Limit Exceeded",
+            {"pageSize": f"pageSize must be between 1 and {MAX_PAGE_SIZE}; it was {page_size}."},
+        )
+    if page < 0:
+        raise DineroError(400, LIMIT_EXCEEDED, "Limit Exceeded", {"page": f"page must be 0 or more; it was {page}."})
+    deleted_only = call.query_bool("deletedOnly", False)
+    changed = _changed_keys(call, table) if rules.changes_since else None
+    conditions = parse_query_filter(call.query("queryFilter"), rules.filterable, table.collection.field_names)
+    free_text = (call.query("freeTextSearch") or "").strip().lower() if rules.free_text else ""
+    fields = resolve_fields(call.query("fields") or rules.default_fields, table.collection.field_names)
+
+    wanted_deleted = _deleted_selector(deleted_only, rules.deleted_only_false_means_all)
+    matching: list[dict[str, Any]] = []
+    for row in table.records(parent, keys=changed):
+        if wanted_deleted is not None and row.deleted != wanted_deleted:
+            continue
+        if where is not None and not where(row):
+            continue
+        document = table.document(row)
+        if conditions and not all(condition.holds(document) for condition in conditions):
+            continue
+        if free_text and not any(free_text in _as_text(document.get(name)).lower() for name in rules.free_text):
+            continue
+        matching.append(document)
+
+    start = page * page_size
+    collection = [project(document, fields) for document in matching[start : start + page_size]]
+    return {
+        "Collection": collection,
+        "Pagination": {
+            "MaxPageSizeAllowed": MAX_PAGE_SIZE,
+            "PageSize": page_size,
+            "Result": len(collection),
+            # Dinero's document calls this the count "before pagination";
+            # it counts every item that matches the filters.
+            "ResultWithoutFilter": len(matching),
+            "Page": page,
+        },
+    }
+
+
+def _deleted_selector(deleted_only: bool, false_means_all: bool) -> bool | None:
+    """Which rows ``deletedOnly`` keeps: deleted (True), live (False) or all (None)."""
+    if deleted_only:
+        return True
+    return None if false_means_all else False
+
+
+def resolve_fields(requested: str, field_names: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Pairs of (name as the caller spelled it, property name) for ``fields``.
+
+    Names match case-insensitively and come back in the caller's casing;
+    names the model does not have are left out, not refused (Dinero's
+    behaviour for unknown names is unknown; ignoring them is the lenient choice).
+    """
+    pairs: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for name in requested.split(","):
+        name = name.strip()
+        canonical = field_names.get(name.lower())
+        if canonical is not None and name not in seen:
+            seen.add(name)
+            pairs.append((name, canonical))
+    return pairs
+
+
+def project(document: Mapping[str, Any], fields: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    return {spelled: document.get(canonical) for spelled, canonical in fields}
+
+
+def parse_query_filter(
+    text: str | None, filterable: Iterable[str], field_names: Mapping[str, str]
+) -> list[Condition]:
+    """Parse ``queryFilter``; a malformed one or a field the endpoint does not
+    filter on is 400 with code 46 (the reference leaves the code unknown)."""
+    if not text or not text.strip():
+        return []
+    allowed = {name.lower(): name for name in filterable}
+    conditions = []
+    for clause in _split_clauses(text):
+        field, operator, value = _parse_clause(clause)
+        name = allowed.get(field.lower())
+        if name is None:
+            raise _filter_error(
+                f"'{field}' cannot be filtered on here. Filterable fields: {', '.join(filterable) or 'none'}."
+            )
+        conditions.append(Condition(field_names.get(name.lower(), name), operator, value.lower()))
+    return conditions
+
+
+def _split_clauses(text: str) -> list[str]:
+    """Split on ``;`` outside single quotes (``''`` inside quotes is a quote)."""
+    clauses, current, quoted = [], [], False
+    for char in text:
+        if char == "'":
+            quoted = not quoted
+        if char == ";" and not quoted:
+            clauses.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if quoted:
+        raise _filter_error("A value is missing its closing single quote.")
+    clauses.append("".join(current))
+    return [clause for clause in (c.strip() for c in clauses) if clause]
+
+
+def _parse_clause(clause: str) -> tuple[str, str, str]:
+    head, quote, rest = clause.partition("'")
+    words = head.split()
+    if not quote or len(words) != 2 or not rest.endswith("'"):
+        raise _filter_error(
+            f"'{clause}' is not a condition. Write <Field> <operator> '<value>', e.g. Name contains 'Acme'."
+        )
+    field, operator = words
+    if operator.lower() not in ("eq", "contains"):
+        raise _filter_error(f"Unknown operator '{operator}' in '{clause}'. Use eq or contains.")
+    value = rest[:-1]
+    if "'" in value.replace("''", ""):
+        raise _filter_error(f"'{clause}' has a stray single quote; write '' for a quote inside a value.")
+    return field, operator.lower(), value.replace("''", "'")
+
+
+def _filter_error(reason: str) -> DineroError:
+    return DineroError(400, BAD_QUERY_FILTER, "Invalid queryFilter", {"queryFilter": reason})
+
+
+def _changed_keys(call: Call, table: Table) -> set[str] | None:
+    raw = call.query("changesSince")
+    if raw is None:
+        return None
+    try:
+        since = parse_lenient_datetime(raw)
+    except ValueError:
+        raise validation_error(
+            {"changesSince": f"'{raw}' is not a time. Use UTC as YYYY-MM-DDTHH:mm:ssZ, e.g. 2015-08-18T06:36:22Z."}
+        ) from None
+    return table.changed_since(since)
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

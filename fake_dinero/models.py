@@ -1,0 +1,121 @@
+"""Request binding and the value types shared by every resource's models.
+
+Dinero is an ASP.NET API, so a body binds the way .NET binds it (reference
+§2.2): property names match case-insensitively, unknown and read-only
+properties are ignored, ``null`` means "not supplied", numbers sent as
+strings are coerced. Anything that still does not fit is a 400 with code 42
+whose ``validationErrors`` name the property.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cache
+from typing import Annotated, Any, TypeVar
+from uuid import UUID
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
+
+from .errors import validation_error
+from .formats import render_datetime
+
+
+class DineroModel(BaseModel):
+    """Base of every request and response model; field names are Dinero's own."""
+
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bind_like_dotnet(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        names = _names_by_lower(cls)
+        bound: dict[str, Any] = {}
+        for key, value in data.items():
+            name = names.get(key.lower()) if isinstance(key, str) else None
+            if name is not None and value is not None:
+                bound[name] = value
+        return bound
+
+
+@cache
+def _names_by_lower(model: type[BaseModel]) -> dict[str, str]:
+    return {name.lower(): name for name in model.model_fields}
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _guid_text(value: UUID) -> str:
+    return str(value)
+
+
+Guid = Annotated[UUID, PlainSerializer(_guid_text, return_type=str)]
+"""A GUID, rendered lower-case and hyphenated."""
+
+OptionalGuid = Annotated[Guid | None, BeforeValidator(_blank_is_none)]
+"""A GUID a client may leave out; ``""`` counts as left out, as ``null`` does."""
+
+DineroDateTime = Annotated[datetime, PlainSerializer(render_datetime, return_type=str)]
+"""A datetime rendered as Dinero does: UTC without zone, trimmed fraction."""
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """The JSON document of a request body; an empty body is ``None``."""
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise validation_error({"body": f"The request body is not valid JSON: {exc}"}) from None
+
+
+def bind(model: type[Model], document: Any) -> Model:
+    """Bind a parsed JSON body to ``model`` or raise Dinero's validation error."""
+    if document is None:
+        raise validation_error({"body": "A request body is required."})
+    try:
+        return model.model_validate(document)
+    except ValidationError as exc:
+        raise validation_error(describe_errors(exc)) from None
+
+
+def describe_errors(exc: ValidationError) -> dict[str, str]:
+    """pydantic's errors as Dinero's ``validationErrors``: property path -> message."""
+    errors: dict[str, str] = {}
+    for error in exc.errors(include_url=False):
+        path = _error_path(error["loc"])
+        if error["type"] == "missing":
+            message = f"The {path} field is required."
+        elif error["type"] == "value_error":
+            message = str(error.get("ctx", {}).get("error", error["msg"]))
+        elif path == "":
+            path, message = "body", f"The request body must be a JSON object ({error['msg']})."
+        else:
+            message = error["msg"]
+        errors.setdefault(path, message)
+    return errors
+
+
+def _error_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not path:
+            path = str(part)
+        else:
+            path += f".{part}"
+    return path

@@ -1,0 +1,142 @@
+"""The route table: each Dinero operation declared once.
+
+A resource module makes a ``Routes`` and declares its operations with it::
+
+    routes = Routes()
+
+    @routes.get("/v1/{organizationId}/contacts")
+    def list_contacts(call: Call) -> dict: ...
+
+The path is the operation's path in Dinero's OpenAPI document, so the same
+string routes requests and names the upstream operation. Matching follows
+ASP.NET: literals case-insensitive, one trailing slash tolerated, the
+version segment literal (an operation exists only on its own version).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+Handler = Callable[..., Any]
+
+_PARAM = re.compile(r"^\{(\w+)\}$")
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    handler: Handler
+    public: bool = False
+    """No bearer token needed (the token endpoint)."""
+    needs_pro: bool = True
+    """Refused with 403/90 for an organization without Pro."""
+    upstream: bool = True
+    """Part of Dinero's API document (the token endpoint is not)."""
+    segments: tuple[str | None, ...] = field(init=False, repr=False)
+    """Lower-case literals, ``None`` where a parameter stands."""
+    params: tuple[str, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        segments: list[str | None] = []
+        params: list[str] = []
+        for part in self.path.strip("/").split("/"):
+            match = _PARAM.match(part)
+            if match:
+                segments.append(None)
+                params.append(match.group(1))
+            else:
+                segments.append(part.lower())
+        object.__setattr__(self, "segments", tuple(segments))
+        object.__setattr__(self, "params", tuple(params))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """How Dinero's document names this operation (it has no operationIds)."""
+        return (self.method, self.path)
+
+    @property
+    def organization_scoped(self) -> bool:
+        return "organizationId" in self.params
+
+    def match(self, parts: list[str], lowered: list[str]) -> dict[str, str] | None:
+        values: dict[str, str] = {}
+        names = iter(self.params)
+        for literal, part, low in zip(self.segments, parts, lowered):
+            if literal is None:
+                if not part:
+                    return None
+                values[next(names)] = part
+            elif literal != low:
+                return None
+        return values
+
+
+class Routes:
+    """Operations declared by one resource module."""
+
+    def __init__(self) -> None:
+        self.operations: list[Operation] = []
+
+    def operation(self, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        def declare(handler: Handler) -> Handler:
+            self.operations.append(Operation(method.upper(), path, handler, **options))
+            return handler
+
+        return declare
+
+    def get(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.operation("GET", path, **options)
+
+    def post(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.operation("POST", path, **options)
+
+    def put(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.operation("PUT", path, **options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.operation("DELETE", path, **options)
+
+
+class NoRoute(Exception):
+    """No operation has this path; ``allowed`` lists methods the path does have."""
+
+    def __init__(self, allowed: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.allowed = sorted(set(allowed))
+
+
+class RouteTable:
+    """All operations, bucketed by segment count for a short scan."""
+
+    def __init__(self, routes: Iterable[Routes]) -> None:
+        self.operations: list[Operation] = [op for group in routes for op in group.operations]
+        self._buckets: dict[int, list[Operation]] = {}
+        seen: set[tuple[str, tuple[str | None, ...]]] = set()
+        for op in self.operations:
+            shape = (op.method, op.segments)
+            if shape in seen:
+                raise ValueError(f"{op.method} {op.path} is declared twice")
+            seen.add(shape)
+            self._buckets.setdefault(len(op.segments), []).append(op)
+        for bucket in self._buckets.values():
+            # A literal beats a parameter at the first segment where two paths
+            # differ, so /invoices/fetch wins over /invoices/{guid}.
+            bucket.sort(key=lambda op: tuple(s is None for s in op.segments))
+
+    def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
+        trimmed = path.strip("/")
+        parts = trimmed.split("/") if trimmed else []
+        lowered = [part.lower() for part in parts]
+        allowed: list[str] = []
+        for op in self._buckets.get(len(parts), ()):
+            values = op.match(parts, lowered)
+            if values is None:
+                continue
+            if op.method == method:
+                return op, values
+            allowed.append(op.method)
+        raise NoRoute(allowed)

@@ -1,0 +1,67 @@
+"""Danish demo data from Faker (``da_DK``), the same for the same seed."""
+
+from __future__ import annotations
+
+from faker import Faker
+
+from .resources.contacts import CONTACTS, ContactCreateModel
+from .resources.products import PRODUCTS, ProductWriteModel
+from .world import Organization
+
+_PRODUCT_WORDS = (
+    "Konsulenttime", "Kaffebønner", "Rengøring", "Webdesign", "Montering", "Kontorstol",
+    "Bogføring", "Årsrapport", "Kursus", "Fragt", "Reparation", "Licens", "Support",
+    "Skrivebord", "Tømrerarbejde", "Vinduespudsning",
+)
+_UNITS = ("hours", "parts", "day", "month", "package", "session")
+
+
+def faker_for(organization: Organization) -> Faker:
+    """A Danish Faker seeded from the world's seed and the organization's id."""
+    fake = Faker("da_DK")
+    fake.seed_instance(f"{organization.world.seed}:{organization.id}")
+    return fake
+
+
+def seed_organization(organization: Organization, *, contacts: int = 0, products: int = 0) -> None:
+    """Add ``contacts`` contacts and ``products`` products, as a user of Dinero would have."""
+    fake = faker_for(organization)
+    world = organization.world
+    contact_table = organization.table(CONTACTS)
+    for _ in range(contacts):
+        contact_table.insert(world.new_guid(), _contact(fake))
+    product_table = organization.table(PRODUCTS)
+    for number in range(1, products + 1):
+        product_table.insert(world.new_guid(), _product(fake, number))
+
+
+def _contact(fake: Faker) -> ContactCreateModel:
+    is_person = fake.random.random() < 0.3
+    name = f"{fake.first_name()} {fake.last_name()}" if is_person else fake.company()
+    return ContactCreateModel(
+        Name=name,
+        Street=fake.street_address(),
+        ZipCode=fake.postcode(),
+        City=fake.city(),
+        CountryKey="DK",
+        Phone=fake.phone_number(),
+        Email=fake.email(),
+        AttPerson=None if is_person else f"{fake.first_name()} {fake.last_name()}",
+        VatNumber=None if is_person else f"DK{fake.random_number(digits=8, fix_len=True)}",
+        IsPerson=is_person,
+        PaymentConditionType="Netto",
+        PaymentConditionNumberOfDays=fake.random.choice((8, 14, 30)),
+    )
+
+
+def _product(fake: Faker, number: int) -> ProductWriteModel:
+    return ProductWriteModel(
+        ProductNumber=f"{number:04d}",
+        Name=fake.random.choice(_PRODUCT_WORDS),
+        BaseAmountValue=float(fake.random.randrange(50, 500_000)) / 100,
+        Quantity=1.0,
+        AccountNumber=1000,
+        Unit=fake.random.choice(_UNITS),
+        ExternalReference=None,
+        Comment=None,
+    )

@@ -1,0 +1,177 @@
+"""Per-organization tables: rows, soft delete, versions and the change index.
+
+Every resource keeps its rows in a ``Table`` so the bookkeeping Dinero does
+for all of them (CreatedAt/UpdatedAt/DeletedAt, a fresh version on each
+change, changesSince) is written once. A resource says how a row renders
+through its ``Collection``; the rendered document is cached until the row
+changes, so reads cost a dict lookup.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from .errors import item_deleted, not_found
+
+if TYPE_CHECKING:
+    from .world import Organization
+
+
+@dataclass(eq=False)
+class Record:
+    """One stored entity. ``data`` is the resource's own model of it."""
+
+    key: str
+    data: Any
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    seq: int
+    """Creation order within the table."""
+    parent: str | None = None
+    deleted_at: datetime | None = None
+    document: dict[str, Any] | None = None
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What a resource tells the store about its rows.
+
+    ``render`` builds the read model Dinero returns for a row; ``order`` is
+    the order lists show rows in (default: creation order).
+    """
+
+    name: str
+    read_model: type[BaseModel]
+    render: Callable[[Organization, Record], BaseModel]
+    order: Callable[[Record], Any] | None = None
+    field_names: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = {name.lower(): name for name in self.read_model.model_fields}
+        object.__setattr__(self, "field_names", names)
+
+
+class Table:
+    """The rows of one collection in one organization."""
+
+    def __init__(self, organization: Organization, collection: Collection) -> None:
+        self.organization = organization
+        self.collection = collection
+        self._rows: dict[str, Record] = {}
+        self._changes: list[tuple[datetime, int, str]] = []
+        self._sequence = itertools.count()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, key: str) -> Record | None:
+        return self._rows.get(key)
+
+    def require(self, key: str, what: str) -> Record:
+        """The row, deleted or not; 404 (code 40) when there is none."""
+        row = self._rows.get(key)
+        if row is None:
+            raise not_found(what, key)
+        return row
+
+    def require_live(self, key: str, what: str) -> Record:
+        """The row for a change: 404 when missing, 400 (code 65) when deleted."""
+        row = self.require(key, what)
+        if row.deleted:
+            raise item_deleted(what, key)
+        return row
+
+    def records(self, parent: str | None = None, keys: set[str] | None = None) -> list[Record]:
+        """Rows (deleted ones too) in the collection's list order: all of them,
+        those under ``parent``, or only those whose key is in ``keys``."""
+        rows: Iterable[Record]
+        if keys is None:
+            rows = self._rows.values()
+        else:
+            rows = sorted((self._rows[key] for key in keys), key=_creation_order)
+        if parent is not None:
+            rows = (row for row in rows if row.parent == parent)
+        return self._ordered(rows)
+
+    def changed_since(self, moment: datetime) -> set[str]:
+        """Keys of rows created, updated or deleted at or after ``moment``."""
+        start = bisect.bisect_left(self._changes, (moment, -1, ""))
+        return {key for _, _, key in self._changes[start:]}
+
+    def insert(self, key: str, data: Any, parent: str | None = None) -> Record:
+        now = self.organization.clock.now()
+        row = Record(
+            key=key,
+            data=data,
+            created_at=now,
+            updated_at=now,
+            version=self.organization.next_version(),
+            seq=next(self._sequence),
+            parent=parent,
+        )
+        self._rows[key] = row
+        self._log(row, now)
+        return row
+
+    def update(self, row: Record, data: Any) -> Record:
+        now = self.organization.clock.now()
+        row.data = data
+        row.updated_at = now
+        self._changed(row, now)
+        return row
+
+    def delete(self, row: Record) -> Record:
+        now = self.organization.clock.now()
+        row.deleted_at = now
+        self._changed(row, now)
+        return row
+
+    def restore(self, row: Record) -> Record:
+        now = self.organization.clock.now()
+        row.deleted_at = None
+        row.updated_at = now
+        self._changed(row, now)
+        return row
+
+    def document(self, row: Record) -> dict[str, Any]:
+        """The row as Dinero renders it (PascalCase JSON), cached until it changes."""
+        if row.document is None:
+            model = self.collection.render(self.organization, row)
+            row.document = model.model_dump(mode="json")
+        return row.document
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self._rows.values())
+
+    def _changed(self, row: Record, now: datetime) -> None:
+        row.version = self.organization.next_version()
+        row.document = None
+        self._log(row, now)
+
+    def _log(self, row: Record, now: datetime) -> None:
+        entry = (now, row.version, row.key)
+        if self._changes and entry < self._changes[-1]:
+            bisect.insort(self._changes, entry)  # the clock was set back
+        else:
+            self._changes.append(entry)
+
+    def _ordered(self, rows: Iterable[Record]) -> list[Record]:
+        # Rows are kept in insertion order, which is creation order.
+        order = self.collection.order
+        return list(rows) if order is None else sorted(rows, key=order)
+
+
+def _creation_order(row: Record) -> int:
+    return row.seq
