@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import socket
 import sys
 from collections.abc import Sequence
@@ -99,12 +100,26 @@ def serve(args: argparse.Namespace) -> int:
         return 1
     listener.listen(128)
     port = listener.getsockname()[1]
-    print(banner(args, port), flush=True)
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:  # serving, and Ctrl-C / SIGTERM now stop it cleanly
+                print(banner(args, port), flush=True)
 
     config = uvicorn.Config(create_app(FakeDinero(world)), log_level="warning", lifespan="off")
-    uvicorn.Server(config).run(sockets=[listener])
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the
+    # signal to the handler that was there before it; make that handler a
+    # quiet one so a requested stop ends with status 0.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, _stop_requested)
+    Server(config).run(sockets=[listener])
     print("fake-dinero: stopped", flush=True)
     return 0
+
+
+def _stop_requested(signum: int, frame: object) -> None:
+    """The stop was asked for and uvicorn has already served it."""
 
 
 def banner(args: argparse.Namespace, port: int) -> str:

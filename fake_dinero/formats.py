@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 _CHANGES_SINCE = re.compile(
     r"^\s*(\d{4})-(\d{2})-(\d{2})"
@@ -63,11 +63,12 @@ def render_version(counter: int) -> str:
 
 
 _CENT = Decimal("0.01")
+_MONEY = Context(prec=60, rounding=ROUND_HALF_UP)
 
 
 def money(value: Decimal | float | int | str) -> Decimal:
     """Round as Dinero rounds money: two decimals, halves away from zero."""
-    return Decimal(str(value)).quantize(_CENT, rounding=ROUND_HALF_UP)
+    return Decimal(str(value)).quantize(_CENT, context=_MONEY)
 
 
 def money_json(value: Decimal | float | int | str) -> float:

@@ -10,6 +10,7 @@ whose ``validationErrors`` name the property.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from functools import cache
 from typing import Annotated, Any, TypeVar
@@ -19,6 +20,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     PlainSerializer,
     ValidationError,
     model_validator,
@@ -31,7 +33,7 @@ from .formats import render_datetime
 class DineroModel(BaseModel):
     """Base of every request and response model; field names are Dinero's own."""
 
-    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -59,6 +61,45 @@ def _blank_is_none(value: Any) -> Any:
 def _guid_text(value: UUID) -> str:
     return str(value)
 
+
+def _dotnet_bool(value: Any) -> Any:
+    """Newtonsoft reads true/false (any case) from a string, non-zero numbers as true."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError(f"'{value}' is not a boolean; use true or false.")
+
+
+def _dotnet_number(value: Any) -> Any:
+    """Newtonsoft refuses a JSON boolean where a number belongs."""
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a number.")
+    return value
+
+
+def _dotnet_integer(value: Any) -> Any:
+    """.NET parses an integer from a string of digits only ("1000", not "1000.0")."""
+    value = _dotnet_number(value)
+    if isinstance(value, str) and not _INTEGER_TEXT.match(value):
+        raise ValueError(f"'{value}' is not a whole number.")
+    return value
+
+
+_INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
+
+Bool = Annotated[bool, BeforeValidator(_dotnet_bool)]
+"""A .NET bool as Newtonsoft binds it."""
+
+Int = Annotated[int, BeforeValidator(_dotnet_integer)]
+"""A .NET int: a JSON number or a string of digits."""
+
+AMOUNT_LIMIT = 1e12
+Amount = Annotated[float, BeforeValidator(_dotnet_number), Field(ge=-AMOUNT_LIMIT, le=AMOUNT_LIMIT)]
+"""A money amount or quantity (a .NET double). Dinero's upper bound is unknown;
+the fake refuses magnitudes over a trillion so totals stay exact and finite."""
 
 Guid = Annotated[UUID, PlainSerializer(_guid_text, return_type=str)]
 """A GUID, rendered lower-case and hyphenated."""

@@ -15,7 +15,7 @@ from .. import seed_data
 from ..call import Call
 from ..errors import not_found, validation_error
 from ..listing import ListRules, list_page
-from ..models import DineroDateTime, DineroModel, Guid, OptionalGuid
+from ..models import Bool, DineroDateTime, DineroModel, Guid, Int, OptionalGuid
 from ..routing import Routes
 from ..store import Collection, Record
 from ..world import Organization
@@ -59,11 +59,11 @@ class ContactFields(DineroModel):
     SENumber: str | None = None
     PNumber: str | None = None
     PaymentConditionType: str | None = None
-    PaymentConditionNumberOfDays: int | None = None
-    IsPerson: bool = False
-    IsMember: bool = False
+    PaymentConditionNumberOfDays: Int | None = None
+    IsPerson: Bool = False
+    IsMember: Bool = False
     MemberNumber: str | None = None
-    UseCvr: bool = False
+    UseCvr: Bool = False
     CompanyTypeKey: str | None = None
     InvoiceMailOutOptionKey: str | None = None
     PreferredInvoiceLanguageKey: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from .. import seed_data
@@ -96,4 +97,9 @@ def list_organizations_v2(call: Call) -> list[dict[str, Any]]:
 
 @routes.get("/v1/countries")
 def list_countries(call: Call) -> list[dict[str, Any]]:
+    return _countries()
+
+
+@cache
+def _countries() -> list[dict[str, Any]]:
     return [CountryModel.model_validate(row).model_dump(mode="json") for row in seed_data.load("countries")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import StringConstraints, field_validator
@@ -10,7 +11,7 @@ from ..call import Call
 from ..errors import validation_error
 from ..formats import money_json
 from ..listing import ListRules, list_page
-from ..models import DineroDateTime, DineroModel, Guid
+from ..models import Amount, DineroDateTime, DineroModel, Guid, Int
 from ..routing import Routes
 from ..store import Collection, Record
 from ..world import Organization
@@ -35,9 +36,9 @@ class ProductWriteModel(DineroModel):
 
     ProductNumber: str | None = None
     Name: str | None = None
-    BaseAmountValue: float = 0.0
-    Quantity: float = 0.0
-    AccountNumber: int = 0
+    BaseAmountValue: Amount = 0.0
+    Quantity: Amount = 0.0
+    AccountNumber: Int = 0
     Unit: Annotated[str, StringConstraints(min_length=1)]
     ExternalReference: Text128 | None = None
     Comment: Text128 | None = None
@@ -69,8 +70,9 @@ def _render_product(organization: Organization, row: Record) -> ProductReadModel
     """Prices incl. VAT use the VAT code of the product's sales account."""
     product: ProductWriteModel = row.data
     account = organization.accounts.get(product.AccountNumber, {})
-    rate = organization.vat_rate(account.get("VatCode"))
-    incl_vat = product.BaseAmountValue * (1 + rate)
+    rate = Decimal(str(organization.vat_rate(account.get("VatCode"))))
+    base, quantity = Decimal(str(product.BaseAmountValue)), Decimal(str(product.Quantity))
+    incl_vat = base * (1 + rate)
     return ProductReadModel(
         **product.model_dump(),
         CreatedAt=row.created_at,
@@ -78,8 +80,8 @@ def _render_product(organization: Organization, row: Record) -> ProductReadModel
         DeletedAt=row.deleted_at,
         ProductGuid=row.key,
         BaseAmountValueInclVat=money_json(incl_vat),
-        TotalAmount=money_json(product.BaseAmountValue * product.Quantity),
-        TotalAmountInclVat=money_json(incl_vat * product.Quantity),
+        TotalAmount=money_json(base * quantity),
+        TotalAmountInclVat=money_json(incl_vat * quantity),
     )
 
 
