@@ -176,7 +176,7 @@ def strip_to_facts(document: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load() -> dict[str, Any]:
     """The committed facts-only copy (cached: it is read-only at run time)."""
     with COPY_PATH.open(encoding="utf-8") as handle:
@@ -184,7 +184,7 @@ def load() -> dict[str, Any]:
     return data
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def operations() -> frozenset[tuple[str, str]]:
     """Every (METHOD, path) Dinero documents, e.g. ("GET", "/v1/{organizationId}/contacts")."""
     return frozenset(

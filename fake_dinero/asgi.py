@@ -22,7 +22,7 @@ def create_app(fake: FakeDinero | None = None) -> Starlette:
             method=request.method,
             path=request.url.path,
             query_string=request.url.query,
-            headers={name.decode("latin-1").lower(): value.decode("latin-1") for name, value in request.scope["headers"]},
+            headers={key.decode("latin-1"): value.decode("latin-1") for key, value in request.scope["headers"]},
             body=await request.body(),
         )
         answer = fake.handle(api_request)

@@ -34,11 +34,17 @@ def legacy_token(call: Call) -> ApiResponse:
     client = _authenticate_client(world, call.request, form)
     grant_type = form.get("grant_type", "")
     if grant_type != "password":
-        raise OAuthError(400, "unsupported_grant_type", f"grant_type '{grant_type}' is not supported; use 'password'.")
+        raise OAuthError(
+            400, "unsupported_grant_type", f"grant_type '{grant_type}' is not supported; use 'password'."
+        )
     api_key = form.get("username", "")
     organization_id = world.api_keys.get(api_key)
     if organization_id is None or form.get("password", "") != api_key:
-        raise OAuthError(400, "invalid_grant", "The API key is not valid. Send the organization's API key as both username and password.")
+        raise OAuthError(
+            400,
+            "invalid_grant",
+            "The API key is not valid. Send the organization's API key as both username and password.",
+        )
     # Scope is optional (clients such as requests-oauthlib send none).
     scopes = tuple(form.get("scope", "").split()) or ("read", "write")
     grant = issue_legacy_token(world, organization_id, client, scopes)

@@ -8,7 +8,7 @@ JSON, an ``ApiResponse`` is sent as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from .errors import validation_error

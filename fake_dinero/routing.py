@@ -65,7 +65,7 @@ class Operation:
     def match(self, parts: list[str], lowered: list[str]) -> dict[str, str] | None:
         values: dict[str, str] = {}
         names = iter(self.params)
-        for literal, part, low in zip(self.segments, parts, lowered):
+        for literal, part, low in zip(self.segments, parts, lowered, strict=True):
             if literal is None:
                 if not part:
                     return None
