@@ -25,14 +25,15 @@ class Call:
     request: ApiRequest
     params: dict[str, str]
     grant: Grant | None = None
-    _organization: Organization | None = None
+    path_organization: Organization | None = None
+    """The organization named in the path, set once the token is checked against it."""
 
     @property
     def organization(self) -> Organization:
         """The organization in the path (already checked against the token)."""
-        if self._organization is None:
+        if self.path_organization is None:
             raise RuntimeError("this operation has no organization")
-        return self._organization
+        return self.path_organization
 
     def body(self, model: type[Model]) -> Model:
         """The JSON body bound to ``model`` (400/42 when it does not fit)."""

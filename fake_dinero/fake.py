@@ -60,7 +60,7 @@ class FakeDinero:
         if not operation.public:
             call.grant = grant = auth.authenticate(self.world, request)
             organization = self._organization_of(grant, params)
-            call._organization = organization if operation.organization_scoped else None
+            call.path_organization = organization if operation.organization_scoped else None
             limiter = self.world.rate_limiter
             key = (grant.organization_id, grant.client_id)
             if not limiter.admit(key):

@@ -178,6 +178,7 @@ class World:
         world.add_client(client_id, client_secret)
         world.add_api_key(organization, api_key)
         if contacts or products:
+            # Imported here: seeding needs the resource modules, which import this one.
             from .seeding import seed_organization
 
             seed_organization(organization, contacts=contacts, products=products)
