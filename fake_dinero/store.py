@@ -10,7 +10,7 @@ changes, so reads cost a dict lookup.
 from __future__ import annotations
 
 import bisect
-import itertools
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +26,11 @@ if TYPE_CHECKING:
 
 @dataclass(eq=False)
 class Record:
-    """One stored entity. ``data`` is the resource's own model of it."""
+    """One stored entity. ``data`` is the resource's own model of it.
+
+    Treated as immutable once stored (only the ``document`` cache is filled
+    in later); a change makes a new Record.
+    """
 
     key: str
     data: Any
@@ -63,6 +67,15 @@ class Collection:
         object.__setattr__(self, "field_names", names)
 
 
+@dataclass(frozen=True)
+class TableState:
+    """A table's rows at one moment, sharing the (immutable) Records."""
+
+    rows: dict[str, Record]
+    changes: list[tuple[datetime, int, str]]
+    next_seq: int
+
+
 class Table:
     """The rows of one collection in one organization."""
 
@@ -71,7 +84,7 @@ class Table:
         self.collection = collection
         self._rows: dict[str, Record] = {}
         self._changes: list[tuple[datetime, int, str]] = []
-        self._sequence = itertools.count()
+        self._next_seq = 0
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -118,32 +131,25 @@ class Table:
             created_at=now,
             updated_at=now,
             version=self.organization.next_version(),
-            seq=next(self._sequence),
+            seq=self._next_seq,
             parent=parent,
         )
+        self._next_seq += 1
         self._rows[key] = row
         self._log(row, now)
         return row
 
     def update(self, row: Record, data: Any) -> Record:
         now = self.organization.clock.now()
-        row.data = data
-        row.updated_at = now
-        self._changed(row, now)
-        return row
+        return self._replace(row, now, data=data, updated_at=now)
 
     def delete(self, row: Record) -> Record:
         now = self.organization.clock.now()
-        row.deleted_at = now
-        self._changed(row, now)
-        return row
+        return self._replace(row, now, deleted_at=now)
 
     def restore(self, row: Record) -> Record:
         now = self.organization.clock.now()
-        row.deleted_at = None
-        row.updated_at = now
-        self._changed(row, now)
-        return row
+        return self._replace(row, now, deleted_at=None, updated_at=now)
 
     def document(self, row: Record) -> dict[str, Any]:
         """The row as Dinero renders it (PascalCase JSON), cached until it changes."""
@@ -155,10 +161,23 @@ class Table:
     def __iter__(self) -> Iterator[Record]:
         return iter(self._rows.values())
 
-    def _changed(self, row: Record, now: datetime) -> None:
-        row.version = self.organization.next_version()
-        row.document = None
-        self._log(row, now)
+    def _replace(self, row: Record, now: datetime, **changes: Any) -> Record:
+        """Rows are never changed in place: a change stores a new Record, so a
+        snapshot can share the old ones (cheap reset) and readers holding a
+        row never see it half-changed."""
+        changed = dataclasses.replace(row, version=self.organization.next_version(), document=None, **changes)
+        self._rows[row.key] = changed
+        self._log(changed, now)
+        return changed
+
+    def snapshot(self) -> TableState:
+        return TableState(dict(self._rows), list(self._changes), self._next_seq)
+
+    def load(self, state: TableState) -> None:
+        """Take the rows of a snapshot (the snapshot stays usable for another load)."""
+        self._rows = dict(state.rows)
+        self._changes = list(state.changes)
+        self._next_seq = state.next_seq
 
     def _log(self, row: Record, now: datetime) -> None:
         entry = (now, row.version, row.key)
