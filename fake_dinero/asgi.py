@@ -24,6 +24,7 @@ def create_app(fake: FakeDinero | None = None) -> Starlette:
             query_string=request.url.query,
             headers={key.decode("latin-1"): value.decode("latin-1") for key, value in request.scope["headers"]},
             body=await request.body(),
+            scheme=request.url.scheme,
         )
         answer = fake.handle(api_request)
         return Response(answer.body, answer.status, headers=answer.headers)

@@ -30,7 +30,7 @@ LEGACY_AUDIENCE = "http://api.dinero.dk"
 def legacy_token(call: Call) -> ApiResponse:
     """The password grant of Dinero's legacy authorization server."""
     world = call.world
-    form = _form(call.request)
+    form = form_fields(call.request)
     client = _authenticate_client(world, call.request, form)
     grant_type = form.get("grant_type", "")
     if grant_type != "password":
@@ -78,13 +78,17 @@ def issue_legacy_token(
         "jti": world.new_secret(12),
     }
     token = jwt.encode(claims, world.token_signing_key, algorithm="HS256")
-    grant = Grant(token, organization_id, client.client_id, scopes, float(expires))
+    grant = Grant(token, client.client_id, scopes, float(expires), organizations=(organization_id,))
     world.tokens[token] = grant
     return grant
 
 
 def authenticate(world: World, request: ApiRequest) -> Grant:
-    """The grant behind ``Authorization: Bearer <token>``, or 401."""
+    """The grant behind ``Authorization: Bearer <token>``, or 401.
+
+    Legacy and Visma Connect tokens are both looked up here; a Connect token
+    also dies when its authorization is revoked (refresh-token replay).
+    """
     header = request.header("authorization") or ""
     scheme, _, token = header.partition(" ")
     token = token.strip()
@@ -93,10 +97,12 @@ def authenticate(world: World, request: ApiRequest) -> Grant:
     grant = world.tokens.get(token)
     if grant is None or grant.expires_at <= world.clock.timestamp():
         raise unauthorized()
+    if grant.authorization_id is not None and grant.authorization_id in world.revoked_authorizations:
+        raise unauthorized()
     return grant
 
 
-def _form(request: ApiRequest) -> dict[str, str]:
+def form_fields(request: ApiRequest) -> dict[str, str]:
     """The form fields of a token request. Dinero's OAuth server reads only
     ``application/x-www-form-urlencoded``; any other body gives no fields."""
     content_type = (request.header("content-type") or "").lower()
@@ -110,7 +116,7 @@ def _form(request: ApiRequest) -> dict[str, str]:
 
 
 def _authenticate_client(world: World, request: ApiRequest, form: dict[str, str]) -> ApiClient:
-    client_id, secret = _basic_credentials(request)
+    client_id, secret = basic_credentials(request)
     if client_id is None:
         client_id, secret = form.get("client_id"), form.get("client_secret")
     client = world.clients.get(client_id or "")
@@ -119,7 +125,7 @@ def _authenticate_client(world: World, request: ApiRequest, form: dict[str, str]
     return client
 
 
-def _basic_credentials(request: ApiRequest) -> tuple[str | None, str | None]:
+def basic_credentials(request: ApiRequest) -> tuple[str | None, str | None]:
     header = request.header("authorization") or ""
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":

@@ -1,9 +1,10 @@
 """The fake Dinero: one synchronous ``handle(request) -> response``.
 
 Every call passes the same gates, in the order ASP.NET runs them: routing
-(unknown path: 404, wrong method: 405), bearer token (401), the token's
-organization against the path's (401), the rate limit (429), Pro (403/90),
-then the operation's handler. Errors are rendered here and nowhere else.
+(unknown path: 404, wrong method: 405), bearer token (401), a Visma Connect
+token's scope (403/41), the path's organization against those the token
+reaches (401), the rate limit (429), Pro (403/90), then the operation's
+handler. Errors are rendered here and nowhere else.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from pydantic import BaseModel
 
 from . import auth
 from .call import Call
-from .errors import NO_PRO_SUBSCRIPTION, DineroError, OAuthError, unauthorized
+from .errors import NO_PRO_SUBSCRIPTION, UNAUTHORIZED, DineroError, OAuthError, unauthorized
 from .http import ApiRequest, ApiResponse, html_response, json_response, text_response
 from .resources import ROUTE_TABLE
 from .routing import NoRoute, RouteTable
-from .world import Grant, Organization, World
+from .world import READ_SCOPE, WRITE_SCOPE, Grant, Organization, World
 
 _NOT_FOUND_PAGE = (
     "<!DOCTYPE html><html><head><title>404 - File or directory not found.</title></head>"
@@ -59,15 +60,17 @@ class FakeDinero:
         call = Call(self.world, request, params)
         if not operation.public:
             call.grant = grant = auth.authenticate(self.world, request)
+            _check_scope(grant, request.method)
             organization = self._organization_of(grant, params)
             call.path_organization = organization if operation.organization_scoped else None
             limiter = self.world.rate_limiter
-            key = (grant.organization_id, grant.client_id)
+            key = (organization.id if organization else None, grant.client_id)
             if not limiter.admit(key):
                 return text_response(
                     limiter.message(), 429, {"retry-after": str(limiter.retry_after(key))}
                 )
-            if operation.needs_pro and not organization.is_pro:
+            # A Connect user with no organization has none with Pro either.
+            if operation.needs_pro and (organization is None or not organization.is_pro):
                 raise DineroError(
                     403,
                     NO_PRO_SUBSCRIPTION,
@@ -76,19 +79,55 @@ class FakeDinero:
                 )
         return _render(operation.handler(call))
 
-    def _organization_of(self, grant: Grant, params: dict[str, str]) -> Organization:
-        """The organization a call acts for: the path's, which must be the token's.
+    def _organization_of(self, grant: Grant, params: dict[str, str]) -> Organization | None:
+        """The organization a call acts for: the path's, which the token must reach;
+        without one in the path, the first the token reaches (None if it reaches none).
 
         A token used for another organization gets 401 (Dinero's FAQ); so does
-        an organization id that is not a number, since it cannot be the token's.
+        an organization id that is not a number, since no token reaches it. The
+        reference guesses 403/41 for a Visma user's foreign organization (§6.10);
+        401 is chosen for both kinds of token, as the FAQ says it for tokens.
         """
+        reach = self.world.reach(grant)
         path_id = params.get("organizationId")
-        if path_id is not None and path_id.strip() != str(grant.organization_id):
-            raise unauthorized()
-        organization = self.world.organizations.get(grant.organization_id)
+        if path_id is None:
+            if not reach:
+                return None
+            organization_id = reach[0]
+        else:
+            path_id = path_id.strip()
+            found = next((org_id for org_id in reach if str(org_id) == path_id), None)
+            if found is None:
+                raise unauthorized()
+            organization_id = found
+        organization = self.world.organizations.get(organization_id)
         if organization is None:
             raise unauthorized()
         return organization
+
+
+_SCOPE_FOR = {"GET": READ_SCOPE, "POST": WRITE_SCOPE, "PUT": WRITE_SCOPE, "DELETE": WRITE_SCOPE}
+
+
+def _check_scope(grant: Grant, method: str) -> None:
+    """A Visma Connect token needs ``dineropublicapi:read`` to GET and
+    ``dineropublicapi:write`` to POST, PUT or DELETE (the OpenAPI document's scope
+    descriptions); write does not imply read, as the document lists them apart.
+
+    Unknown whether Dinero answers 401 or 403 (reference §3.2, §9); 403 with code
+    41 ("insufficient permissions on the resource") is chosen, with RFC 6750's
+    ``insufficient_scope`` challenge. It runs before the organization check, as
+    ASP.NET's scope policies run before an action's own checks.
+    """
+    needed = _SCOPE_FOR.get(method)
+    if grant.checks_scopes and needed is not None and needed not in grant.scopes:
+        raise DineroError(
+            403,
+            UNAUTHORIZED,
+            f"The access token does not have the scope '{needed}' this operation needs.",
+            danish_message=f"Adgangsnøglen har ikke det scope ('{needed}'), som handlingen kræver.",
+            headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{needed}"'},
+        )
 
 
 def _render(result: Any) -> ApiResponse:

@@ -23,6 +23,8 @@ class ApiRequest:
     headers: dict[str, str] = field(default_factory=dict)
     """Header names lower-case."""
     body: bytes = b""
+    scheme: str = ""
+    """``http`` or ``https`` as the caller used it; empty when the door does not know."""
 
     def __post_init__(self) -> None:
         self.method = self.method.upper()
@@ -41,6 +43,16 @@ class ApiRequest:
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
+
+    @property
+    def origin(self) -> str:
+        """``scheme://host`` as the caller reached the fake, so URLs the fake hands out
+        (Visma Connect's issuer and endpoints) point back to it: ``https://connect.visma.com``
+        in-process, ``http://127.0.0.1:8765`` from ``fake-dinero serve``. A door that does not
+        say its scheme gets https for Visma's own host, http otherwise."""
+        host = self.header("host") or "connect.visma.com"
+        scheme = self.scheme or ("https" if host == "connect.visma.com" else "http")
+        return f"{scheme}://{host}"
 
 
 @dataclass

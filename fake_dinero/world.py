@@ -1,4 +1,5 @@
-"""The in-memory Dinero: organizations, API clients, API keys and tokens.
+"""The in-memory Dinero: organizations, API clients, API keys, tokens, and Visma Connect's
+clients, users, codes and refresh tokens.
 
 A ``World`` is all the state one fake holds. It owns the clock and the
 seeded random source, so the same seed and the same calls give the same ids.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import base64
 import random
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,6 +23,21 @@ from .store import Collection, Table
 DEFAULT_CLIENT_ID = "fake-dinero-client"
 DEFAULT_CLIENT_SECRET = "fake-dinero-secret"
 DEFAULT_API_KEY = "fake-dinero-api-key"
+
+DEFAULT_VISMA_CLIENT_ID = "isv_fake-dinero"
+DEFAULT_VISMA_CLIENT_SECRET = "fake-dinero-visma-secret"
+DEFAULT_VISMA_REDIRECT_URI = "http://localhost:8080/callback"
+DEFAULT_VISMA_USER_EMAIL = "demo@fake-dinero.dk"
+
+# Visma Connect's scopes for Dinero (reference §3.2) and the OpenID Connect ones.
+READ_SCOPE = "dineropublicapi:read"
+WRITE_SCOPE = "dineropublicapi:write"
+OFFLINE_ACCESS = "offline_access"
+IDENTITY_SCOPES = ("openid", "profile", "email")
+CONNECT_SCOPES = (*IDENTITY_SCOPES, READ_SCOPE, WRITE_SCOPE, OFFLINE_ACCESS)
+
+REUSE = "reuse"
+ONE_TIME = "onetime"
 
 
 @dataclass
@@ -41,15 +58,116 @@ class ApiClient:
     client_secret: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Grant:
-    """What a bearer token stands for."""
+    """What a bearer token stands for: which client, scopes and organizations, until when."""
 
     token: str
-    organization_id: int
     client_id: str
     scopes: tuple[str, ...]
     expires_at: float
+    organizations: tuple[int, ...] = ()
+    """The organizations a legacy (or client-credentials) token reaches."""
+    user_id: str | None = None
+    """A Visma Connect user's token reaches the user's organizations as they are at call time."""
+    authorization_id: str | None = None
+    """The Visma Connect authorization the token descends from; it dies with it."""
+
+    @property
+    def checks_scopes(self) -> bool:
+        """Visma Connect tokens carry Dinero's API scopes; legacy tokens keep their
+        unchecked ``read write``."""
+        return self.authorization_id is not None
+
+
+@dataclass(frozen=True)
+class ConnectClient:
+    """A Visma Connect web application: what a one-to-many integrator registers.
+
+    Defaults are IdentityServer's where Visma's are unknown: PKCE required (the
+    "Authorization Code with PKCE" app type Dinero's guide uses), one-time
+    refresh tokens, 30-day absolute refresh lifetime, no grace period, no
+    consent page (the fake user consents at once).
+    """
+
+    client_id: str
+    client_secret: str
+    redirect_uris: tuple[str, ...] = ()
+    allowed_scopes: tuple[str, ...] = CONNECT_SCOPES
+    refresh_token_usage: str = ONE_TIME
+    """``reuse``: a refresh returns the same refresh token; ``onetime``: a new one, the old one used up."""
+    refresh_token_grace_seconds: float = 0
+    """How long a used one-time refresh token may still be exchanged (Visma offers 5-60 s)."""
+    refresh_token_lifetime_days: float = 30
+    access_token_lifetime_seconds: int = 3600
+    require_pkce: bool = True
+    allow_plain_pkce: bool = False
+    require_consent: bool = False
+    """Show a consent page the user must submit instead of consenting at once."""
+    allow_client_credentials: bool = False
+    """Dinero supports only web applications (its FAQ), so the service grant is off by default."""
+    tenant_organization_ids: tuple[int, ...] = ()
+    """The organizations a client-credentials token reaches (its tenants)."""
+
+    def __post_init__(self) -> None:
+        if not self.client_id.startswith("isv_"):
+            raise ValueError(f"Visma Connect client ids start with 'isv_', not {self.client_id!r}")
+        if self.refresh_token_usage not in (REUSE, ONE_TIME):
+            raise ValueError(f"refresh_token_usage is 'reuse' or 'onetime', not {self.refresh_token_usage!r}")
+        unknown = set(self.allowed_scopes) - set(CONNECT_SCOPES)
+        if unknown:
+            raise ValueError(f"unknown scopes {sorted(unknown)}; Visma Connect for Dinero has {CONNECT_SCOPES}")
+        for name in ("redirect_uris", "allowed_scopes", "tenant_organization_ids"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))  # JSON gives lists
+
+
+@dataclass(frozen=True)
+class ConnectUser:
+    """A Visma Connect user: a Dinero login and the organizations it may act for."""
+
+    user_id: str
+    email: str
+    name: str
+    organization_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """One consent of a user to a client. Every code, access token and refresh token of
+    that login descends from it, so revoking it (replay detection) ends them all.
+
+    The refresh-token settings are the client's at consent: Visma applies changed
+    settings only to tokens issued after the user authorizes again (NEWS-GRACE).
+    """
+
+    authorization_id: str
+    client_id: str
+    user_id: str | None
+    scopes: tuple[str, ...]
+    auth_time: int
+    refresh_token_usage: str
+    refresh_token_grace_seconds: float
+
+
+@dataclass(frozen=True)
+class AuthorizationCode:
+    code: str
+    authorization: Authorization
+    redirect_uri: str
+    nonce: str | None
+    code_challenge: str | None
+    code_challenge_method: str | None
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class RefreshToken:
+    token: str
+    authorization: Authorization
+    scopes: tuple[str, ...]
+    expires_at: float
+    consumed_at: float | None = None
+    """When a one-time token was first exchanged; the grace period runs from here."""
 
 
 class Organization:
@@ -113,6 +231,13 @@ class World:
         self.clients: dict[str, ApiClient] = {}
         self.api_keys: dict[str, int] = {}
         self.tokens: dict[str, Grant] = {}
+        # Visma Connect. Its records are immutable and replaced on change, so a
+        # shallow copy of these containers is a snapshot.
+        self.connect_clients: dict[str, ConnectClient] = {}
+        self.connect_users: dict[str, ConnectUser] = {}
+        self.authorization_codes: dict[str, AuthorizationCode] = {}
+        self.refresh_tokens: dict[str, RefreshToken] = {}
+        self.revoked_authorizations: set[str] = set()
         self.token_signing_key = self._secrets.randbytes(32)
         self.rate_limiter = RateLimiter(
             self.clock, self.settings.rate_limit, self.settings.rate_window_seconds
@@ -126,6 +251,10 @@ class World:
 
     def new_secret(self, nbytes: int = 32) -> str:
         return base64.urlsafe_b64encode(self._secrets.randbytes(nbytes)).decode().rstrip("=")
+
+    def new_handle(self, nbytes: int = 32) -> str:
+        """An IdentityServer handle (codes, refresh tokens): random bytes as upper-case hex."""
+        return self._secrets.randbytes(nbytes).hex().upper()
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -156,6 +285,47 @@ class World:
         api_key = api_key or self.new_secret(24)
         self.api_keys[api_key] = org_id
         return api_key
+
+    def add_connect_client(self, client_id: str, client_secret: str, **settings: Any) -> ConnectClient:
+        """Register (or replace) a Visma Connect client; ``settings`` are ConnectClient's fields."""
+        client = self.connect_clients[client_id] = ConnectClient(client_id, client_secret, **settings)
+        return client
+
+    def add_connect_user(
+        self,
+        email: str,
+        organization_ids: Iterable[Organization | int] = (),
+        name: str | None = None,
+        user_id: str | None = None,
+    ) -> ConnectUser:
+        """Add (or replace, by id) a Visma Connect user who reaches ``organization_ids``.
+
+        The first user added is the one signed in at Visma Connect when an
+        authorize request names no ``login_hint``.
+        """
+        if user_id is None:
+            existing = self.connect_user(email)
+            user_id = existing.user_id if existing else str(uuid.UUID(int=self._secrets.getrandbits(128), version=4))
+        ids = tuple(org if isinstance(org, int) else org.id for org in organization_ids)
+        user = self.connect_users[user_id] = ConnectUser(user_id, email, name or email.split("@")[0], ids)
+        return user
+
+    def connect_user(self, hint: str | None = None) -> ConnectUser | None:
+        """The user an id or e-mail names (case-insensitively); with none, the first user."""
+        if hint is None:
+            return next(iter(self.connect_users.values()), None)
+        folded = hint.strip().casefold()
+        for user in self.connect_users.values():
+            if folded in (user.user_id.casefold(), user.email.casefold()):
+                return user
+        return None
+
+    def reach(self, grant: Grant) -> tuple[int, ...]:
+        """The organizations a token may act for, in the order the organizations list shows them."""
+        if grant.user_id is None:
+            return grant.organizations
+        user = self.connect_users.get(grant.user_id)
+        return user.organization_ids if user else ()
 
     @classmethod
     def with_demo(

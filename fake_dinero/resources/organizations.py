@@ -71,10 +71,11 @@ _V1_FIELDS = {name.lower(): name for name in OrganizationReadModel.model_fields}
 
 
 def _reachable(call: Call) -> list[Organization]:
-    """The organizations the caller's token reaches: a legacy token reaches one."""
+    """The organizations the caller's token reaches: a legacy token reaches one, a
+    Visma Connect token its user's."""
     assert call.grant is not None
-    organization = call.world.organizations.get(call.grant.organization_id)
-    return [organization] if organization else []
+    organizations = call.world.organizations
+    return [organizations[org_id] for org_id in call.world.reach(call.grant) if org_id in organizations]
 
 
 @routes.get("/v1/organizations", needs_pro=False)
