@@ -8,11 +8,13 @@ seeded random source, so the same seed and the same calls give the same ids.
 from __future__ import annotations
 
 import base64
+import json
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from . import seed_data
@@ -309,6 +311,58 @@ class World:
         ids = tuple(org if isinstance(org, int) else org.id for org in organization_ids)
         user = self.connect_users[user_id] = ConnectUser(user_id, email, name or email.split("@")[0], ids)
         return user
+
+    def begin_authorization(self, client: ConnectClient, user_id: str | None, scopes: tuple[str, ...]) -> Authorization:
+        """A new consent of ``user_id`` (None: the client itself) to ``client``."""
+        return Authorization(
+            self.new_handle(16),
+            client.client_id,
+            user_id,
+            scopes,
+            int(self.clock.timestamp()),
+            client.refresh_token_usage,
+            client.refresh_token_grace_seconds,
+        )
+
+    def provision_connect(self, config: Mapping[str, Any]) -> None:
+        """Add the organizations, Visma Connect clients and users a config names.
+
+        The shape is README.md's ("Visma Connect"): field names are those of
+        ``add_connect_client`` and ``add_connect_user``. A client or user with an
+        existing id replaces it; organizations already here are left as they are.
+        """
+        unknown = set(config) - {"organizations", "clients", "users"}
+        if unknown:
+            raise ValueError(f"unknown keys in the Visma Connect config: {sorted(unknown)}")
+        for profile in config.get("organizations", ()):
+            if "Id" not in profile:
+                raise ValueError(f"an organization in the Visma Connect config has no Id: {profile}")
+            if int(profile["Id"]) not in self.organizations:
+                self.add_organization(**profile)
+        for what, add in (("clients", self.add_connect_client), ("users", self.add_connect_user)):
+            for entry in config.get(what, ()):
+                try:
+                    add(**entry)
+                except TypeError as error:  # a missing or unknown field
+                    raise ValueError(f"Visma Connect {what[:-1]} {entry}: {error}") from None
+
+    def load_connect_config(self, path: str | Path) -> None:
+        """``provision_connect`` from a JSON file (``fake-dinero serve --connect-config``)."""
+        self.provision_connect(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def add_demo_connect(
+        self,
+        client_id: str = DEFAULT_VISMA_CLIENT_ID,
+        client_secret: str = DEFAULT_VISMA_CLIENT_SECRET,
+        redirect_uris: Iterable[str] = (DEFAULT_VISMA_REDIRECT_URI,),
+        refresh_token_usage: str = ONE_TIME,
+    ) -> tuple[ConnectClient, ConnectUser]:
+        """One Visma Connect client, and one user who reaches every organization here now."""
+        client = self.add_connect_client(
+            client_id, client_secret, redirect_uris=tuple(redirect_uris), refresh_token_usage=refresh_token_usage
+        )
+        user = self.add_connect_user(DEFAULT_VISMA_USER_EMAIL, tuple(self.organizations), name="Demo Bruger")
+        return client, user
 
     def connect_user(self, hint: str | None = None) -> ConnectUser | None:
         """The user an id or e-mail names (case-insensitively); with none, the first user."""

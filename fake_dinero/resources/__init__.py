@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from .. import auth
+from .. import auth, connect
 from ..routing import RouteTable
 from . import contacts, organizations, products
 
-ROUTE_TABLE = RouteTable([auth.routes, organizations.routes, contacts.routes, products.routes])
+ROUTE_TABLE = RouteTable(
+    [auth.routes, connect.routes, organizations.routes, contacts.routes, products.routes]
+)
