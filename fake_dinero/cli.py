@@ -1,7 +1,8 @@
 """``fake-dinero``: the command line.
 
-``fake-dinero serve`` runs the fake on one port that serves both the API and
-the legacy token route, and prints what a new user needs to call it.
+``fake-dinero serve`` runs the fake on one port that serves the API, the
+legacy token route and Visma Connect, and prints what a new user needs to
+call it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from .world import (
     DEFAULT_API_KEY,
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
+    DEFAULT_VISMA_CLIENT_ID,
+    DEFAULT_VISMA_CLIENT_SECRET,
+    DEFAULT_VISMA_REDIRECT_URI,
+    DEFAULT_VISMA_USER_EMAIL,
+    ONE_TIME,
+    REUSE,
     Settings,
     World,
 )
@@ -65,6 +72,27 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--org-id", type=int, default=int(_env("ORG_ID", str(DEMO_ORGANIZATION_ID))))
     serve.add_argument("--contacts", type=int, default=int(_env("CONTACTS", "5")), help="demo contacts to seed")
     serve.add_argument("--products", type=int, default=int(_env("PRODUCTS", "5")), help="demo products to seed")
+    visma = serve.add_argument_group("Visma Connect", "the client and user provisioned for the OAuth 2.0 login")
+    visma.add_argument("--visma-client-id", default=_env("VISMA_CLIENT_ID", DEFAULT_VISMA_CLIENT_ID))
+    visma.add_argument("--visma-client-secret", default=_env("VISMA_CLIENT_SECRET", DEFAULT_VISMA_CLIENT_SECRET))
+    visma.add_argument(
+        "--visma-redirect-uri",
+        action="append",
+        help=f"registered redirect URI, repeatable (default {DEFAULT_VISMA_REDIRECT_URI}; "
+        "FAKE_DINERO_VISMA_REDIRECT_URI takes several, space-separated)",
+    )
+    visma.add_argument(
+        "--refresh-token-usage",
+        choices=[ONE_TIME, REUSE],
+        default=_env("REFRESH_TOKEN_USAGE", ONE_TIME),
+        help="onetime: each refresh rotates the refresh token; reuse: the same one comes back",
+    )
+    visma.add_argument(
+        "--connect-config",
+        default=_env("CONNECT_CONFIG", "") or None,
+        metavar="FILE",
+        help="JSON file with more Visma Connect clients, users and organizations",
+    )
     return parser
 
 
@@ -75,12 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2  # pragma: no cover - argparse refuses unknown commands first
 
 
-def serve(args: argparse.Namespace) -> int:
-    import uvicorn
+def redirect_uris(args: argparse.Namespace) -> list[str]:
+    # Resolved here, not as argparse's default: "append" would add to a default list.
+    return args.visma_redirect_uri or _env("VISMA_REDIRECT_URI", DEFAULT_VISMA_REDIRECT_URI).split()
 
-    from .asgi import create_app
-    from .fake import FakeDinero
 
+def build_world(args: argparse.Namespace) -> World:
+    """The demo world ``serve`` runs: the organization, its legacy credentials, and one
+    Visma Connect client with a user who reaches the organization, plus the config's."""
     world = World.with_demo(
         seed=args.seed,
         settings=Settings(rate_limit=args.rate_limit),
@@ -91,6 +121,25 @@ def serve(args: argparse.Namespace) -> int:
         contacts=args.contacts,
         products=args.products,
     )
+    world.add_demo_connect(
+        args.visma_client_id, args.visma_client_secret, redirect_uris(args), args.refresh_token_usage
+    )
+    if args.connect_config:
+        world.load_connect_config(args.connect_config)
+    return world
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .asgi import create_app
+    from .fake import FakeDinero
+
+    try:
+        world = build_world(args)
+    except (OSError, ValueError) as exc:
+        print(f"fake-dinero: {exc}", file=sys.stderr)
+        return 1
     listener = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -134,6 +183,19 @@ def banner(args: argparse.Namespace, port: int) -> str:
     )
     extract = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])'"
     rate = "off" if args.rate_limit is None else f"{args.rate_limit} requests/minute"
+    visma = [
+        "Visma Connect (OAuth 2.0 + PKCE, for one-to-many integrations):",
+        f"  discovery URL        {base}/.well-known/openid-configuration",
+        f"  authorize URL        {base}/connect/authorize",
+        f"  connect token URL    {base}/connect/token",
+        f"  visma client id      {args.visma_client_id}",
+        f"  visma client secret  {args.visma_client_secret}",
+        *(f"  visma redirect URI   {uri}" for uri in redirect_uris(args)),
+        f"  refresh tokens       {args.refresh_token_usage}",
+        f"  visma user           {DEFAULT_VISMA_USER_EMAIL}",
+    ]
+    if args.connect_config:
+        visma.append(f"  connect config       {args.connect_config}")
     return "\n".join(
         [
             "fake-dinero is serving a fake Dinero API",
@@ -148,6 +210,7 @@ def banner(args: argparse.Namespace, port: int) -> str:
             "Try it:",
             f"  TOKEN=$({get_token} | {extract})",
             f'  curl -s -H "Authorization: Bearer $TOKEN" {base}/v1/{args.org_id}/contacts',
+            *visma,
             "Stop with Ctrl-C.",
         ]
     )

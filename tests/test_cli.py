@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import base64
+import hashlib
+import json
 import os
 import queue
 import re
@@ -11,11 +15,15 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from fake_dinero.cli import build_parser
+from fake_dinero.cli import banner as render_banner
+from fake_dinero.cli import build_parser, build_world, main
+from fake_dinero.world import DEFAULT_VISMA_CLIENT_ID, DEFAULT_VISMA_CLIENT_SECRET, DEFAULT_VISMA_REDIRECT_URI
 
 
 def read_banner(process: subprocess.Popen[str], deadline_seconds: float = 30) -> str:
@@ -143,3 +151,136 @@ def test_a_busy_port_is_reported_not_a_traceback(server: tuple[subprocess.Popen[
     )
     assert result.returncode == 1
     assert "cannot listen on 127.0.0.1:" in result.stderr
+
+
+# -- Visma Connect ---------------------------------------------------------------------
+
+
+def test_serve_answers_the_visma_connect_login_at_its_own_address(server: tuple[subprocess.Popen[str], str]) -> None:
+    _, banner = server
+    base = field(banner, "base URL")
+    client_id, secret = field(banner, "visma client id"), field(banner, "visma client secret")
+    redirect_uri = field(banner, "visma redirect URI")
+    verifier = "v" * 43
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    with httpx.Client(base_url=base) as client:
+        discovery = client.get(field(banner, "discovery URL")).json()
+        assert discovery["issuer"] == base
+        authorized = client.get(
+            discovery["authorization_endpoint"],
+            params={
+                "client_id": client_id,
+                "response_type": "code",
+                "redirect_uri": redirect_uri,
+                "scope": "openid dineropublicapi:read offline_access",
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+            },
+        )
+        code = parse_qs(urlsplit(authorized.headers["location"]).query)["code"][0]
+        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        form["code_verifier"] = verifier
+        tokens = client.post(discovery["token_endpoint"], data=form, auth=(client_id, secret)).json()
+        organizations = client.get("/v1/organizations", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    organization = {"id": int(field(banner, "organization")), "name": "Demo Regnskab ApS", "isPro": True}
+    assert organizations.json() == [organization]
+
+
+def serve_args(*flags: str) -> argparse.Namespace:
+    return build_parser().parse_args(["serve", "--contacts", "0", "--products", "0", *flags])
+
+
+def test_serve_provisions_one_visma_client_and_a_user_of_the_demo_organization() -> None:
+    world = build_world(serve_args())
+    client = world.connect_clients[DEFAULT_VISMA_CLIENT_ID]
+    assert client.redirect_uris == (DEFAULT_VISMA_REDIRECT_URI,)
+    assert client.refresh_token_usage == "onetime"
+    assert world.connect_user().organization_ids == (123456,)
+
+
+def test_visma_flags_set_the_client() -> None:
+    args = serve_args(
+        "--visma-client-id", "isv_mine",
+        "--visma-client-secret", "s3cret",
+        "--visma-redirect-uri", "http://localhost:3000/cb",
+        "--visma-redirect-uri", "http://localhost:3000/other",
+        "--refresh-token-usage", "reuse",
+    )  # fmt: skip
+    client = build_world(args).connect_clients["isv_mine"]
+    assert client.client_secret == "s3cret"
+    assert client.redirect_uris == ("http://localhost:3000/cb", "http://localhost:3000/other")
+    assert client.refresh_token_usage == "reuse"
+
+
+def test_the_banner_shows_the_visma_client_its_redirect_uris_and_endpoints() -> None:
+    args = serve_args("--visma-redirect-uri", "http://localhost:3000/cb", "--visma-redirect-uri", "http://x/cb")
+    text = render_banner(args, 8765)
+    assert field(text, "visma client id") == DEFAULT_VISMA_CLIENT_ID
+    assert field(text, "visma client secret") == DEFAULT_VISMA_CLIENT_SECRET
+    assert re.findall(r"^  visma redirect URI\s+(\S+)$", text, re.MULTILINE) == ["http://localhost:3000/cb", "http://x/cb"]
+    assert field(text, "authorize URL") == "http://127.0.0.1:8765/connect/authorize"
+    assert field(text, "connect token URL") == "http://127.0.0.1:8765/connect/token"
+    assert field(text, "refresh tokens") == "onetime"
+
+
+def test_visma_options_can_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "VISMA_CLIENT_ID": "isv_env",
+        "VISMA_CLIENT_SECRET": "env-secret",
+        "VISMA_REDIRECT_URI": "http://a/cb http://b/cb",
+        "REFRESH_TOKEN_USAGE": "reuse",
+    }.items():
+        monkeypatch.setenv(f"FAKE_DINERO_{name}", value)
+    client = build_world(serve_args()).connect_clients["isv_env"]
+    assert (client.client_secret, client.refresh_token_usage) == ("env-secret", "reuse")
+    assert client.redirect_uris == ("http://a/cb", "http://b/cb")
+
+
+def test_refresh_token_usage_is_reuse_or_onetime() -> None:
+    with pytest.raises(SystemExit):
+        serve_args("--refresh-token-usage", "sometimes")
+
+
+def test_a_connect_config_file_adds_clients_users_and_organizations(tmp_path: Path) -> None:
+    config = tmp_path / "connect.json"
+    config.write_text(
+        json.dumps(
+            {
+                "organizations": [{"Id": 654321, "Name": "Anden ApS"}],
+                "clients": [
+                    {
+                        "client_id": "isv_acme",
+                        "client_secret": "acme-secret",
+                        "redirect_uris": ["https://acme.example/cb"],
+                        "refresh_token_usage": "onetime",
+                        "refresh_token_grace_seconds": 10,
+                        "require_consent": True,
+                    }
+                ],
+                "users": [{"email": "bo@acme.example", "organization_ids": [123456, 654321]}],
+            }
+        )
+    )
+    world = build_world(serve_args("--connect-config", str(config)))
+    client = world.connect_clients["isv_acme"]
+    assert (client.redirect_uris, client.refresh_token_grace_seconds, client.require_consent) == (
+        ("https://acme.example/cb",),
+        10,
+        True,
+    )
+    assert world.connect_user("bo@acme.example").organization_ids == (123456, 654321)
+    assert world.organizations[654321].profile["Name"] == "Anden ApS"
+
+
+def test_a_bad_connect_config_is_reported_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "connect.json"
+    config.write_text(json.dumps({"clients": [{"client_id": "acme", "client_secret": "x"}]}))
+    assert main(["serve", "--connect-config", str(config)]) == 1
+    assert "start with 'isv_'" in capsys.readouterr().err
+
+
+def test_an_unknown_client_setting_in_the_config_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "connect.json"
+    config.write_text(json.dumps({"clients": [{"client_id": "isv_a", "client_secret": "x", "grace": 5}]}))
+    assert main(["serve", "--connect-config", str(config)]) == 1
+    assert "grace" in capsys.readouterr().err
