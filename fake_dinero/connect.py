@@ -3,8 +3,9 @@
 Visma Connect is an IdentityServer deployment (reference §3.2-3.3). This module serves
 its discovery document and keys, ``/connect/authorize`` with a fake user who consents,
 and ``/connect/token`` with the authorization_code, refresh_token and client_credentials
-grants. Where the reference is silent, the choice is IdentityServer's behaviour and the
-comment says so. Its records live in the World; the gate in fake.py checks its tokens.
+grants. Where the reference is silent, the choice is IdentityServer's behaviour unless the
+issue asks otherwise, and a comment says which. Its records live in the World; the gate in
+fake.py checks its tokens.
 """
 
 from __future__ import annotations

@@ -119,14 +119,15 @@ def test_no_id_token_without_the_openid_scope(visma: httpx.Client) -> None:
     assert "id_token" not in login(visma, scope="dineropublicapi:read")
 
 
-def test_making_a_world_makes_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_making_a_world_or_serving_discovery_makes_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(**_: object) -> None:
         raise AssertionError("an RSA key was generated")
 
+    monkeypatch.setattr(connect, "_key", None)  # as in a fresh process
     monkeypatch.setattr(connect.rsa, "generate_private_key", refuse)
     world = World.with_demo()
     world.add_demo_connect()
-    FakeDinero(world)
+    FakeDinero(world).handle(ApiRequest("GET", "/.well-known/openid-configuration"))
 
 
 def test_the_key_is_made_once_and_shared_by_every_world() -> None:
