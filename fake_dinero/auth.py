@@ -83,6 +83,12 @@ def issue_legacy_token(
     return grant
 
 
+def bearer_grant(world: World, request: ApiRequest) -> Grant | None:
+    """The grant a request's bearer token names, valid or not (for the journal)."""
+    scheme, _, token = (request.header("authorization") or "").partition(" ")
+    return world.tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+
+
 def authenticate(world: World, request: ApiRequest) -> Grant:
     """The grant behind ``Authorization: Bearer <token>``, or 401.
 

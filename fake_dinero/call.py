@@ -15,6 +15,7 @@ from .errors import validation_error
 from .models import Model, bind, parse_json_body
 
 if TYPE_CHECKING:
+    from .fake import FakeDinero
     from .http import ApiRequest
     from .world import Grant, Organization, World
 
@@ -27,6 +28,8 @@ class Call:
     grant: Grant | None = None
     path_organization: Organization | None = None
     """The organization named in the path, set once the token is checked against it."""
+    fake: FakeDinero | None = None
+    """The fake serving the call (the control plane's operations need it)."""
 
     @property
     def organization(self) -> Organization:

@@ -70,3 +70,15 @@ def _as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
+
+
+ClockState = tuple[datetime | None, timedelta]
+
+
+def clock_state(clock: Clock) -> ClockState:
+    """What ``restore_clock`` needs to put ``clock`` back where it stands now."""
+    return clock._frozen_at, clock._offset
+
+
+def restore_clock(clock: Clock, state: ClockState) -> None:
+    clock._frozen_at, clock._offset = state

@@ -16,7 +16,9 @@ from pydantic import BaseModel
 from . import auth
 from .call import Call
 from .errors import NO_PRO_SUBSCRIPTION, UNAUTHORIZED, DineroError, OAuthError, unauthorized
-from .http import ApiRequest, ApiResponse, html_response, json_response, text_response
+from .faults import Delivery, Faults, organization_in_path
+from .http import ApiRequest, ApiResponse, json_response, text_response
+from .journal import Journal
 from .resources import ROUTE_TABLE
 from .routing import NoRoute, RouteTable
 from .world import READ_SCOPE, WRITE_SCOPE, Grant, Organization, World
@@ -27,14 +29,60 @@ _NOT_FOUND_PAGE = (
     "<p>The resource you are looking for might have been removed, had its name changed, "
     "or is temporarily unavailable.</p></body></html>"
 )
+_NOT_FOUND_BYTES = _NOT_FOUND_PAGE.encode()
+CONTROL_PREFIX = "/_fake/"
 
 
 class FakeDinero:
-    """A world plus the route table that serves it."""
+    """A world, the route table that serves it, and the test control plane:
+    fault rules, the request journal, reset and snapshots (``control``)."""
 
     def __init__(self, world: World | None = None, routes: RouteTable = ROUTE_TABLE) -> None:
-        self.world = world if world is not None else World.with_demo()
         self.routes = routes
+        self.replace_world(world if world is not None else World.with_demo())
+
+    def replace_world(self, world: World) -> None:
+        """Serve another world from now on; its present state becomes the reset baseline."""
+        from .control import Control  # control.py builds on this module
+
+        self.world = world
+        self.faults = Faults(world.seed)
+        self.journal = Journal()
+        self.control = Control(self)
+
+    def deliver(self, request: ApiRequest) -> Delivery:
+        """What a door sends back: the fake's answer after fault rules, journaled.
+
+        The control plane (``/_fake/...``) is exempt from faults and the journal,
+        so a test can always reach it.
+        """
+        if request.path[:7].lower() == CONTROL_PREFIX:
+            return Delivery(self.handle(request))
+        decision = self.faults.decide(request)
+        fault = decision.fault
+        routed = True
+        if fault is not None and fault.kind == "drop":
+            response = None
+        elif fault is not None and fault.kind != "malformed":
+            response = fault.answer()
+        else:
+            response = self.handle(request)
+            routed = not _is_unrouted(response)
+            if fault is not None:
+                response = fault.answer(response)
+        grant = auth.bearer_grant(self.world, request)
+        organization_id = organization_in_path(request.path)
+        if organization_id is None and grant is not None and grant.organizations:
+            organization_id = grant.organizations[0]
+        self.journal.record(
+            request,
+            response,
+            self.world.clock.now(),
+            organization_id=organization_id,
+            client_id=grant.client_id if grant else auth.basic_credentials(request)[0],
+            fault=fault.id if fault else None,
+        )
+        return Delivery(response, decision.latency, routed)
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         try:
@@ -55,9 +103,9 @@ class FakeDinero:
                     {"allow": ", ".join(missing.allowed)},
                 )
             # Dinero answers unknown routes with IIS's HTML page (reference §2.8).
-            return html_response(_NOT_FOUND_PAGE, 404)
+            return ApiResponse(404, _NOT_FOUND_BYTES, {"content-type": "text/html; charset=utf-8"})
 
-        call = Call(self.world, request, params)
+        call = Call(self.world, request, params, fake=self)
         if not operation.public:
             call.grant = grant = auth.authenticate(self.world, request)
             _check_scope(grant, request.method)
@@ -128,6 +176,12 @@ def _check_scope(grant: Grant, method: str) -> None:
             danish_message=f"Adgangsnøglen har ikke det scope ('{needed}'), som handlingen kræver.",
             headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{needed}"'},
         )
+
+
+def _is_unrouted(response: ApiResponse) -> bool:
+    """True for the fake's own unknown-route page (the very bytes object, so a
+    handler's 404 for a missing row never counts)."""
+    return response.status == 404 and response.body is _NOT_FOUND_BYTES
 
 
 def _render(result: Any) -> ApiResponse:

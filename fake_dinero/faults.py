@@ -150,3 +150,15 @@ def organization_in_path(path: str) -> int | None:
     if len(parts) >= 2 and parts[1].isdigit():
         return int(parts[1])
     return None
+
+
+@dataclass
+class Delivery:
+    """What a door sends back for one request, after faults have had their say."""
+
+    response: ApiResponse | None
+    """``None`` when the connection is dropped without an answer."""
+    latency: float = 0.0
+    """Seconds the answer is held back."""
+    routed: bool = True
+    """False when no Dinero operation has the request's path (the fake's 404)."""

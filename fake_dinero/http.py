@@ -74,7 +74,3 @@ def text_response(text: str, status: int, headers: dict[str, str] | None = None)
     return ApiResponse(
         status, text.encode(), {"content-type": "text/plain; charset=utf-8", **(headers or {})}
     )
-
-
-def html_response(html: str, status: int) -> ApiResponse:
-    return ApiResponse(status, html.encode(), {"content-type": "text/html; charset=utf-8"})

@@ -74,7 +74,9 @@ class Journal:
     def clear(self) -> None:
         self.entries.clear()
 
-    def calls(self, method: str | None = None, path: str | None = None, status: int | None = None) -> list[JournalEntry]:
+    def calls(
+        self, method: str | None = None, path: str | None = None, status: int | None = None
+    ) -> list[JournalEntry]:
         """Entries matching all given criteria; ``path`` is a glob (``/v1/*/contacts*``),
         matched case-insensitively as Dinero matches paths."""
         found = []

@@ -52,19 +52,27 @@ class Record:
 class Collection:
     """What a resource tells the store about its rows.
 
-    ``render`` builds the read model Dinero returns for a row; ``order`` is
-    the order lists show rows in (default: creation order).
+    ``render`` builds the read model Dinero returns for a row; ``data_model``
+    is the model rows keep as ``data`` (how a snapshot file is read back);
+    ``order`` is the order lists show rows in (default: creation order).
+    Every collection is registered by name in ``COLLECTIONS``.
     """
 
     name: str
     read_model: type[BaseModel]
     render: Callable[[Organization, Record], BaseModel]
+    data_model: type[BaseModel]
     order: Callable[[Record], Any] | None = None
     field_names: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = {name.lower(): name for name in self.read_model.model_fields}
         object.__setattr__(self, "field_names", names)
+        if COLLECTIONS.setdefault(self.name, self) is not self:
+            raise ValueError(f"a collection named {self.name!r} exists already")
+
+
+COLLECTIONS: dict[str, Collection] = {}
 
 
 @dataclass(frozen=True)

@@ -389,6 +389,7 @@ class World:
         clock: Clock | None = None,
         settings: Settings | None = None,
         organization_id: int | None = None,
+        pro: bool = True,
         client_id: str = DEFAULT_CLIENT_ID,
         client_secret: str = DEFAULT_CLIENT_SECRET,
         api_key: str = DEFAULT_API_KEY,
@@ -398,7 +399,7 @@ class World:
         """A world with the demo organization, one API client and one API key."""
         world = cls(seed=seed, clock=clock or Clock(), settings=settings or Settings())
         extra = {"Id": organization_id} if organization_id is not None else {}
-        organization = world.add_organization(**extra)
+        organization = world.add_organization(**extra, is_pro=pro)
         world.add_client(client_id, client_secret)
         world.add_api_key(organization, api_key)
         if contacts or products:

@@ -1,7 +1,7 @@
 """Shared fixtures: a fake on a frozen clock and an httpx client logged in to it.
 
-The client reaches the fake through an httpx transport that calls
-``FakeDinero.handle`` directly, so these tests run without sockets; the
+The client reaches the fake through the in-process transport (the same
+door the pytest plugin uses), so these tests run without sockets; the
 Starlette door is tested on its own in test_asgi.py and test_cli.py.
 """
 
@@ -16,32 +16,19 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from fake_dinero import ApiRequest, Clock, FakeDinero, Settings, World
+from fake_dinero import Clock, FakeDinero, Settings, World
+from fake_dinero.inprocess import DineroTransport
 from fake_dinero.world import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, ConnectClient, ConnectUser
+
+pytest_plugins = ["pytester"]
 
 START = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 ORG = 123456
 BASE_URL = "https://api.dinero.dk"
 
 
-class FakeTransport(httpx.BaseTransport):
-    """Hands each httpx request to the fake, in the calling thread."""
-
-    def __init__(self, fake: FakeDinero) -> None:
-        self.fake = fake
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        answer = self.fake.handle(
-            ApiRequest(
-                method=request.method,
-                path=request.url.path,
-                query_string=request.url.query.decode(),
-                headers={name.lower(): value for name, value in request.headers.items()},
-                body=request.read(),
-                scheme=request.url.scheme,
-            )
-        )
-        return httpx.Response(answer.status, headers=answer.headers, content=answer.body)
+FakeTransport = DineroTransport
+"""The in-process door as an explicit httpx transport: faults and journal included."""
 
 
 @pytest.fixture

@@ -144,7 +144,7 @@ def _render_contact(organization: Organization, row: Record) -> ContactReadModel
     )
 
 
-CONTACTS = Collection("contacts", ContactReadModel, _render_contact)
+CONTACTS = Collection("contacts", ContactReadModel, _render_contact, data_model=ContactCreateModel)
 
 _LIST_FIELDS = dict(
     default_fields="name,contactGuid",
@@ -249,7 +249,9 @@ def _by_note_date(row: Record) -> tuple[datetime, int]:
     return (row.created_at, row.seq)
 
 
-NOTES = Collection("contact_notes", ContactNoteReadModel, _render_note, order=_by_note_date)
+NOTES = Collection(
+    "contact_notes", ContactNoteReadModel, _render_note, data_model=ContactNoteWriteModel, order=_by_note_date
+)
 LIST_NOTES = ListRules(default_fields="Id,NoteDate,Text", changes_since=False)
 
 

@@ -89,7 +89,9 @@ def _by_updated_at(row: Record) -> tuple[Any, int]:
     return (row.updated_at, row.seq)
 
 
-PRODUCTS = Collection("products", ProductReadModel, _render_product, order=_by_updated_at)
+PRODUCTS = Collection(
+    "products", ProductReadModel, _render_product, data_model=ProductWriteModel, order=_by_updated_at
+)
 LIST_PRODUCTS = ListRules(
     default_fields="Name,ProductGuid",
     filterable=("Name", "ProductNumber", "ExternalReference"),

@@ -1,0 +1,302 @@
+"""The test control plane: one set of operations, two doors.
+
+From Python: ``fake.control.reset()``, ``.seed(...)``, ``.advance(...)``.
+Over HTTP: the same operations under the reserved prefix ``/_fake/``, which
+no Dinero path uses. Control calls pass no token check, no rate limit and
+no fault, and are not journaled.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .call import Call
+from .errors import validation_error
+from .formats import parse_lenient_datetime, render_datetime
+from .models import Bool, DineroModel, Int, parse_json_body
+from .routing import Routes
+from .seeding import seed_organization
+from .snapshot import WorldState, capture, export_world, import_world, restore
+
+if TYPE_CHECKING:
+    from .fake import FakeDinero
+    from .world import Organization
+
+PREFIX = "/_fake"
+
+SCENARIOS: dict[str, dict[str, int]] = {
+    "empty": {},
+    "demo": {"contacts": 5, "products": 5},
+    "busy": {"contacts": 250, "products": 100},
+}
+"""Named seeds: how much Danish demo data each adds to an organization."""
+
+
+class Control:
+    """Reset, seed, snapshots, clock and provisioning of one fake."""
+
+    def __init__(self, fake: FakeDinero) -> None:
+        self.fake = fake
+        self._baseline: WorldState = capture(fake.world)
+
+    @property
+    def world(self):  # type: ignore[no-untyped-def]
+        return self.fake.world
+
+    # -- state -------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to the baseline (the state the fake started in), with an empty
+        journal, no faults and a fresh rate-limit window."""
+        restore(self.world, self._baseline)
+        self.fake.journal.clear()
+        self.fake.faults.clear()
+
+    def set_baseline(self) -> None:
+        """Make the current state the one ``reset`` returns to."""
+        self._baseline = capture(self.world)
+
+    def seed(
+        self,
+        scenario: str | None = None,
+        *,
+        organization_id: int | None = None,
+        contacts: int = 0,
+        products: int = 0,
+    ) -> dict[str, int]:
+        """Add Danish demo data (Faker ``da_DK``, from the world's seed) to an organization."""
+        counts = dict(SCENARIOS[scenario]) if scenario else {}
+        if scenario is not None and scenario not in SCENARIOS:
+            raise KeyError(scenario)
+        counts["contacts"] = counts.get("contacts", 0) + contacts
+        counts["products"] = counts.get("products", 0) + products
+        seed_organization(self._organization(organization_id), **counts)
+        return counts
+
+    def dump(self) -> dict[str, Any]:
+        """Everything the fake holds, as JSON (the snapshot format)."""
+        return export_world(self.world)
+
+    def export(self, path: str | Path | None = None) -> dict[str, Any]:
+        document = export_world(self.world)
+        if path is not None:
+            Path(path).write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        return document
+
+    def import_(self, source: dict[str, Any] | str | Path) -> None:
+        """Load a snapshot (a dict or a JSON file); it becomes the new baseline."""
+        document = source if isinstance(source, dict) else json.loads(Path(source).read_text(encoding="utf-8"))
+        import_world(self.world, document)
+        self.set_baseline()
+
+    # -- clock -------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.world.clock.now()
+
+    def freeze(self, at: datetime | None = None) -> datetime:
+        return self.world.clock.freeze(at)
+
+    def unfreeze(self) -> datetime:
+        return self.world.clock.unfreeze()
+
+    def set_time(self, at: datetime) -> datetime:
+        return self.world.clock.set(at)
+
+    def advance(self, seconds: float = 0, **delta: float) -> datetime:
+        return self.world.clock.advance(seconds, **delta)
+
+    # -- provisioning --------------------------------------------------------
+
+    def add_organization(
+        self, organization_id: int, name: str = "Ny Organisation ApS", *, pro: bool = True
+    ) -> Organization:
+        return self.world.add_organization(Id=organization_id, Name=name, is_pro=pro)
+
+    def add_client(self, client_id: str, client_secret: str) -> None:
+        self.world.add_client(client_id, client_secret)
+
+    def add_api_key(self, organization_id: int, api_key: str | None = None) -> str:
+        self._organization(organization_id)
+        return self.world.add_api_key(organization_id, api_key)
+
+    def _organization(self, organization_id: int | None) -> Organization:
+        if organization_id is None:
+            return next(iter(self.world.organizations.values()))
+        try:
+            return self.world.organizations[organization_id]
+        except KeyError:
+            raise validation_error({"organizationId": f"No organization {organization_id}."}) from None
+
+
+# -- the HTTP door -------------------------------------------------------------
+
+routes = Routes()
+_OPTIONS = {"public": True, "upstream": False}
+
+
+class SeedRequest(DineroModel):
+    scenario: str | None = None
+    organizationId: Int | None = None
+    contacts: Int = 0
+    products: Int = 0
+
+
+class ClockRequest(DineroModel):
+    """One of: freeze (optionally at), unfreeze, set, advance (seconds)."""
+
+    freeze: Bool = False
+    unfreeze: Bool = False
+    at: str | None = None
+    set: str | None = None
+    advance: float | None = None
+
+
+class FaultRequest(DineroModel):
+    kind: str
+    method: str = "*"
+    path: str = "*"
+    organizationId: Int | None = None
+    status: Int = 500
+    code: Int | None = None
+    message: str | None = None
+    seconds: float = 0.0
+    times: Int | None = None
+    probability: float | None = None
+
+
+class OrganizationRequest(DineroModel):
+    id: Int
+    name: str = "Ny Organisation ApS"
+    pro: Bool = True
+
+
+class ClientRequest(DineroModel):
+    clientId: str
+    clientSecret: str
+
+
+class ApiKeyRequest(DineroModel):
+    organizationId: Int
+    apiKey: str | None = None
+
+
+def _clock(control: Control) -> dict[str, Any]:
+    return {"now": render_datetime(control.now()), "frozen": control.world.clock.frozen}
+
+
+def _moment(text: str, name: str) -> datetime:
+    try:
+        return parse_lenient_datetime(text)
+    except ValueError:
+        raise validation_error({name: f"'{text}' is not a time; use ISO 8601, e.g. 2026-01-31T12:00:00Z."}) from None
+
+
+@routes.post(f"{PREFIX}/reset", **_OPTIONS)
+def reset(call: Call) -> None:
+    call.fake.control.reset()
+
+
+@routes.post(f"{PREFIX}/seed", **_OPTIONS)
+def seed(call: Call) -> dict[str, int]:
+    body = call.body(SeedRequest)
+    if body.scenario is not None and body.scenario not in SCENARIOS:
+        raise validation_error({"scenario": f"Unknown scenario; use one of {', '.join(SCENARIOS)}."})
+    return call.fake.control.seed(
+        body.scenario, organization_id=body.organizationId, contacts=body.contacts, products=body.products
+    )
+
+
+@routes.get(f"{PREFIX}/state", **_OPTIONS)
+def state(call: Call) -> dict[str, Any]:
+    return call.fake.control.dump()
+
+
+@routes.put(f"{PREFIX}/state", **_OPTIONS)
+def load_state(call: Call) -> None:
+    document = parse_json_body(call.request.body)
+    try:
+        call.fake.control.import_(document if isinstance(document, dict) else {})
+    except (ValueError, KeyError, TypeError) as exc:
+        raise validation_error({"body": f"Not a fake-dinero snapshot: {exc}"}) from None
+
+
+@routes.get(f"{PREFIX}/clock", **_OPTIONS)
+def clock(call: Call) -> dict[str, Any]:
+    return _clock(call.fake.control)
+
+
+@routes.post(f"{PREFIX}/clock", **_OPTIONS)
+def move_clock(call: Call) -> dict[str, Any]:
+    control, body = call.fake.control, call.body(ClockRequest)
+    if body.freeze:
+        control.freeze(_moment(body.at, "at") if body.at else None)
+    if body.unfreeze:
+        control.unfreeze()
+    if body.set:
+        control.set_time(_moment(body.set, "set"))
+    if body.advance:
+        control.advance(body.advance)
+    return _clock(control)
+
+
+@routes.get(f"{PREFIX}/faults", **_OPTIONS)
+def list_faults(call: Call) -> list[dict[str, Any]]:
+    return [rule.to_json() for rule in call.fake.faults.rules]
+
+
+@routes.post(f"{PREFIX}/faults", **_OPTIONS)
+def add_fault(call: Call) -> dict[str, Any]:
+    body = call.body(FaultRequest)
+    options = body.model_dump(exclude={"kind", "organizationId"})
+    try:
+        rule = call.fake.faults.add(body.kind, organization_id=body.organizationId, **options)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise validation_error({"kind": str(exc)}) from None
+    return rule.to_json()
+
+
+@routes.delete(f"{PREFIX}/faults", **_OPTIONS)
+def clear_faults(call: Call) -> None:
+    call.fake.faults.clear()
+
+
+@routes.delete(f"{PREFIX}/faults/{{faultId}}", **_OPTIONS)
+def remove_fault(call: Call) -> None:
+    call.fake.faults.remove(call.params["faultId"])
+
+
+@routes.get(f"{PREFIX}/journal", **_OPTIONS)
+def journal(call: Call) -> list[dict[str, Any]]:
+    return [entry.to_json() for entry in call.fake.journal]
+
+
+@routes.delete(f"{PREFIX}/journal", **_OPTIONS)
+def clear_journal(call: Call) -> None:
+    call.fake.journal.clear()
+
+
+@routes.post(f"{PREFIX}/organizations", **_OPTIONS)
+def add_organization(call: Call) -> dict[str, Any]:
+    body = call.body(OrganizationRequest)
+    if body.id in call.world.organizations:
+        raise validation_error({"id": f"Organization {body.id} exists already."})
+    organization = call.fake.control.add_organization(body.id, body.name, pro=body.pro)
+    return {"id": organization.id, "name": organization.profile["Name"], "pro": organization.is_pro}
+
+
+@routes.post(f"{PREFIX}/clients", **_OPTIONS)
+def add_client(call: Call) -> dict[str, str]:
+    body = call.body(ClientRequest)
+    call.fake.control.add_client(body.clientId, body.clientSecret)
+    return {"clientId": body.clientId}
+
+
+@routes.post(f"{PREFIX}/api-keys", **_OPTIONS)
+def add_api_key(call: Call) -> dict[str, Any]:
+    body = call.body(ApiKeyRequest)
+    api_key = call.fake.control.add_api_key(body.organizationId, body.apiKey)
+    return {"apiKey": api_key, "organizationId": body.organizationId}

@@ -1,0 +1,93 @@
+"""What the ``dinero`` and ``dinero_server`` fixtures hand a test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fake_dinero.auth import issue_legacy_token
+from fake_dinero.clock import Clock
+from fake_dinero.control import Control
+from fake_dinero.fake import FakeDinero
+from fake_dinero.faults import Faults
+from fake_dinero.journal import Journal
+from fake_dinero.world import World
+
+DINERO_API = "https://api.dinero.dk"
+DINERO_TOKEN_URL = "https://authz.dinero.dk/dineroapi/oauth/token"
+
+
+@dataclass
+class Dinero:
+    """A fake Dinero for one test: its URLs, credentials and control plane.
+
+    ``base_url`` and ``token_url`` are Dinero's own for the in-process fake
+    (so production code that hard-codes them works) and the live server's
+    for ``dinero_server``.
+    """
+
+    fake: FakeDinero = field(repr=False)
+    base_url: str
+    token_url: str
+    client_id: str
+    client_secret: str
+    api_key: str
+    organization_id: int
+
+    @property
+    def world(self) -> World:
+        return self.fake.world
+
+    @property
+    def control(self) -> Control:
+        return self.fake.control
+
+    @property
+    def clock(self) -> Clock:
+        return self.fake.world.clock
+
+    @property
+    def faults(self) -> Faults:
+        return self.fake.faults
+
+    @property
+    def journal(self) -> Journal:
+        return self.fake.journal
+
+    def token(self) -> str:
+        """A fresh legacy access token for the organization, without a login call."""
+        client = self.world.clients[self.client_id]
+        return issue_legacy_token(self.world, self.organization_id, client).token
+
+    def headers(self) -> dict[str, str]:
+        """``Authorization`` for a fresh token, ready for a request."""
+        return {"Authorization": f"Bearer {self.token()}"}
+
+    def url(self, path: str) -> str:
+        """``base_url`` plus a path; ``{org}`` in it becomes the organization id."""
+        return self.base_url + path.format(org=self.organization_id)
+
+    # The control plane, at hand.
+    def reset(self) -> None:
+        self.control.reset()
+
+    def seed(self, scenario: str | None = None, **counts: Any) -> dict[str, int]:
+        counts.setdefault("organization_id", self.organization_id)
+        return self.control.seed(scenario, **counts)
+
+    def advance(self, seconds: float = 0, **delta: float) -> datetime:
+        return self.control.advance(seconds, **delta)
+
+    def freeze(self, at: datetime | None = None) -> datetime:
+        return self.control.freeze(at)
+
+    def set_time(self, at: datetime) -> datetime:
+        return self.control.set_time(at)
+
+    def export(self, path: str | Path | None = None) -> dict[str, Any]:
+        return self.control.export(path)
+
+    def import_(self, source: dict[str, Any] | str | Path) -> None:
+        self.control.import_(source)

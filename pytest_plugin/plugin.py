@@ -1,0 +1,163 @@
+"""The pytest plugin: a fake Dinero for every test, no conftest needed.
+
+Registered through the ``pytest11`` entry point, so installing fake-dinero
+is enough. Fixtures:
+
+- ``dinero``: a fresh fake per test that answers httpx calls to Dinero's
+  hosts in-process (respx), sync and async alike, with no server.
+- ``dinero_server``: a live server on an ephemeral port, one per session
+  (so one per xdist worker), reset before each test.
+
+The ``dinero`` marker configures either; its options merge across module,
+class and function (the closest wins), over the command-line defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from fake_dinero.clock import Clock
+from fake_dinero.fake import FakeDinero
+from fake_dinero.inprocess import InProcessDinero
+from fake_dinero.live import LiveServer
+from fake_dinero.world import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Settings, World
+
+from .handle import DINERO_API, DINERO_TOKEN_URL, Dinero
+
+OPTIONS: dict[str, Any] = {
+    "seed": 0,
+    "organization_id": 123456,
+    "pro": True,
+    "rate_limit": 100,
+    "clock_start": None,
+    "strict": True,
+    "contacts": 0,
+    "products": 0,
+}
+"""What the ``dinero`` marker takes, with its defaults."""
+
+MARKER_HELP = (
+    "dinero(seed=0, organization_id=123456, pro=True, rate_limit=100, clock_start=None, strict=True, "
+    "contacts=0, products=0): configure the fake Dinero of the dinero / dinero_server fixtures"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fake-dinero", "fake Dinero API")
+    group.addoption("--dinero-seed", type=int, default=None, help="default seed of the fake Dinero (0)")
+    group.addoption(
+        "--dinero-rate-limit",
+        default=None,
+        help="requests per minute per organization and client, or 'off' (default 100, as Dinero)",
+    )
+    group.addoption(
+        "--dinero-lenient",
+        action="store_true",
+        default=False,
+        help="do not fail tests that call Dinero paths the fake does not have",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER_HELP)
+
+
+def dinero_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The command-line defaults, then the markers from module to function."""
+    options = dict(OPTIONS)
+    config = request.config
+    if config.getoption("--dinero-seed") is not None:
+        options["seed"] = config.getoption("--dinero-seed")
+    if config.getoption("--dinero-rate-limit") is not None:
+        options["rate_limit"] = _rate_limit(config.getoption("--dinero-rate-limit"))
+    if config.getoption("--dinero-lenient"):
+        options["strict"] = False
+    for marker in reversed(list(request.node.iter_markers("dinero"))):
+        unknown = set(marker.kwargs) - set(OPTIONS)
+        if unknown or marker.args:
+            raise pytest.UsageError(
+                f"@pytest.mark.dinero takes keyword options {', '.join(OPTIONS)}; got "
+                f"{', '.join(sorted(unknown)) or 'positional arguments'}"
+            )
+        options.update(marker.kwargs)
+    return options
+
+
+def build_fake(options: dict[str, Any]) -> FakeDinero:
+    start = options["clock_start"]
+    if isinstance(start, str):
+        start = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    if isinstance(start, datetime) and start.tzinfo is None:
+        start = start.replace(tzinfo=timezone.utc)
+    world = World.with_demo(
+        seed=options["seed"],
+        clock=Clock(start),
+        settings=Settings(rate_limit=options["rate_limit"]),
+        organization_id=options["organization_id"],
+        pro=options["pro"],
+        contacts=options["contacts"],
+        products=options["products"],
+    )
+    return FakeDinero(world)
+
+
+def _handle(fake: FakeDinero, options: dict[str, Any], base_url: str, token_url: str) -> Dinero:
+    return Dinero(
+        fake=fake,
+        base_url=base_url,
+        token_url=token_url,
+        client_id=DEFAULT_CLIENT_ID,
+        client_secret=DEFAULT_CLIENT_SECRET,
+        api_key=DEFAULT_API_KEY,
+        organization_id=options["organization_id"],
+    )
+
+
+@pytest.fixture
+def dinero(request: pytest.FixtureRequest) -> Iterator[Dinero]:
+    """A fresh fake Dinero that answers httpx calls to Dinero's hosts in-process."""
+    options = dinero_options(request)
+    fake = build_fake(options)
+    with InProcessDinero(fake) as door:
+        yield _handle(fake, options, DINERO_API, DINERO_TOKEN_URL)
+    if options["strict"] and door.unrouted:
+        pytest.fail(door.describe_unrouted() + "\n(use @pytest.mark.dinero(strict=False) to allow them)", pytrace=False)
+
+
+@dataclass
+class _Live:
+    server: LiveServer
+    options: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def _dinero_live_server(request: pytest.FixtureRequest) -> Iterator[_Live]:
+    options = dinero_options(request)
+    with LiveServer(build_fake(options)) as server:
+        yield _Live(server, options)
+
+
+@pytest.fixture
+def dinero_server(request: pytest.FixtureRequest, _dinero_live_server: _Live) -> Dinero:
+    """The session's live fake server, reset for this test (rebuilt when the
+    test's marker asks for other options than the server has)."""
+    live = _dinero_live_server
+    options = dinero_options(request)
+    if options == live.options:
+        live.server.fake.control.reset()
+    else:
+        live.server.fake.replace_world(build_fake(options).world)
+        live.options = options
+    base_url = live.server.base_url
+    return _handle(live.server.fake, options, base_url, base_url + "/dineroapi/oauth/token")
+
+
+def _rate_limit(text: str) -> int | None:
+    if str(text).strip().lower() in ("off", "none"):
+        return None
+    return int(text)

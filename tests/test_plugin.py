@@ -1,0 +1,257 @@
+"""The pytest plugin, tested as plugin authors do: inner pytest runs with pytester."""
+
+from __future__ import annotations
+
+import pytest
+
+LOGIN_AND_LIST = '''
+import asyncio
+
+import httpx
+import pytest
+import requests
+
+
+def login(client, dinero):
+    response = client.post(
+        dinero.token_url,
+        data={"grant_type": "password", "username": dinero.api_key, "password": dinero.api_key},
+        auth=(dinero.client_id, dinero.client_secret),
+    )
+    return response.json()["access_token"]
+
+
+def create_and_list(client, dinero):
+    headers = {"Authorization": "Bearer " + login(client, dinero)}
+    created = client.post(
+        f"{dinero.base_url}/v1/{dinero.organization_id}/contacts",
+        json={"Name": "Plugin ApS", "CountryKey": "DK"},
+        headers=headers,
+    )
+    assert created.status_code == 200, created.text
+    listed = client.get(f"{dinero.base_url}/v1/{dinero.organization_id}/contacts", headers=headers)
+    return [contact["name"] for contact in listed.json()["Collection"]]
+'''
+
+
+def test_dinero_answers_a_sync_httpx_client_at_dineros_own_urls(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        LOGIN_AND_LIST
+        + '''
+def test_scenario(dinero):
+    assert dinero.base_url == "https://api.dinero.dk"
+    assert dinero.token_url == "https://authz.dinero.dk/dineroapi/oauth/token"
+    with httpx.Client() as client:
+        assert create_and_list(client, dinero) == ["Plugin ApS"]
+'''
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_dinero_answers_an_async_httpx_client(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        LOGIN_AND_LIST
+        + '''
+async def scenario(dinero):
+    async with httpx.AsyncClient() as client:
+        token = (await client.post(
+            dinero.token_url,
+            data={"grant_type": "password", "username": dinero.api_key, "password": dinero.api_key},
+            auth=(dinero.client_id, dinero.client_secret),
+        )).json()["access_token"]
+        headers = {"Authorization": "Bearer " + token}
+        contact = {"Name": "Plugin ApS", "CountryKey": "DK"}
+        await client.post(dinero.url("/v1/{org}/contacts"), json=contact, headers=headers)
+        listed = await client.get(dinero.url("/v1/{org}/contacts"), headers=headers)
+        return [contact["name"] for contact in listed.json()["Collection"]]
+
+
+def test_scenario(dinero):
+    assert asyncio.run(scenario(dinero)) == ["Plugin ApS"]
+'''
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_dinero_server_answers_the_requests_library(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        LOGIN_AND_LIST
+        + '''
+def test_scenario(dinero_server):
+    assert dinero_server.base_url.startswith("http://127.0.0.1:")
+    with requests.Session() as session:
+        assert create_and_list(session, dinero_server) == ["Plugin ApS"]
+'''
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_each_test_gets_a_fresh_fake(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        LOGIN_AND_LIST
+        + '''
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_in_process(dinero, attempt):
+    with httpx.Client() as client:
+        assert create_and_list(client, dinero) == ["Plugin ApS"]
+
+
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_live_server(dinero_server, attempt):
+    with requests.Session() as session:
+        assert create_and_list(session, dinero_server) == ["Plugin ApS"]
+'''
+    )
+    pytester.runpytest().assert_outcomes(passed=4)
+
+
+def test_the_same_scenario_passes_under_xdist(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        LOGIN_AND_LIST
+        + '''
+@pytest.mark.parametrize("attempt", range(4))
+def test_in_process(dinero, attempt):
+    with httpx.Client() as client:
+        assert create_and_list(client, dinero) == ["Plugin ApS"]
+
+
+@pytest.mark.parametrize("attempt", range(4))
+def test_live_server(dinero_server, attempt):
+    with requests.Session() as session:
+        assert create_and_list(session, dinero_server) == ["Plugin ApS"]
+'''
+    )
+    pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider").assert_outcomes(passed=8)
+
+
+def test_marker_options_merge_from_module_to_class_to_function(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import pytest
+
+pytestmark = pytest.mark.dinero(contacts=2, products=1, organization_id=555)
+
+
+def count(dinero, collection):
+    return len(dinero.world.organizations[dinero.organization_id].table(collection))
+
+
+from fake_dinero.resources.contacts import CONTACTS
+from fake_dinero.resources.products import PRODUCTS
+
+
+def test_module_level(dinero):
+    assert (dinero.organization_id, count(dinero, CONTACTS), count(dinero, PRODUCTS)) == (555, 2, 1)
+
+
+@pytest.mark.dinero(contacts=4)
+class TestClassLevel:
+    def test_class_wins_over_module(self, dinero):
+        assert (count(dinero, CONTACTS), count(dinero, PRODUCTS)) == (4, 1)
+
+    @pytest.mark.dinero(products=3)
+    def test_function_wins_over_class(self, dinero):
+        assert (count(dinero, CONTACTS), count(dinero, PRODUCTS)) == (4, 3)
+'''
+    )
+    pytester.runpytest().assert_outcomes(passed=3)
+
+
+def test_an_unknown_marker_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import pytest
+
+@pytest.mark.dinero(seeds=3)
+def test_typo(dinero):
+    pass
+'''
+    )
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(["*dinero takes keyword options*seeds*"])
+    assert result.ret != 0
+
+
+def test_command_line_options_set_the_defaults(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+def test_defaults(dinero):
+    assert dinero.world.seed == 42
+    assert dinero.world.settings.rate_limit is None
+'''
+    )
+    pytester.runpytest("--dinero-seed", "42", "--dinero-rate-limit", "off").assert_outcomes(passed=1)
+
+
+def test_a_call_to_a_path_dinero_does_not_have_fails_the_test_readably(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import httpx
+
+def test_typo_in_path(dinero):
+    httpx.get(dinero.url("/v1/{org}/contactz"), headers=dinero.headers())
+'''
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*no Dinero operation has their path*", "*GET https://api.dinero.dk/v1/123456/contactz*"])
+
+
+def test_strict_false_allows_calls_to_unknown_paths(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import httpx
+import pytest
+
+@pytest.mark.dinero(strict=False)
+def test_typo_in_path(dinero):
+    assert httpx.get(dinero.url("/v1/{org}/contactz"), headers=dinero.headers()).status_code == 404
+'''
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_requests_to_other_hosts_pass_through(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import httpx
+
+def test_other_host(dinero, dinero_server):
+    # The live server is another host to the in-process fake: httpx must really reach it.
+    response = httpx.post(dinero_server.token_url, data={"grant_type": "password"}, auth=("x", "y"))
+    assert response.status_code == 401
+    assert dinero.journal.calls() == []
+    assert [entry.status for entry in dinero_server.journal.calls()] == [401]
+'''
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_failed_journal_assertion_lists_what_was_called(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import httpx
+
+def test_expects_a_product_call(dinero):
+    httpx.get(dinero.url("/v1/{org}/contacts"), headers=dinero.headers())
+    dinero.journal.assert_called("POST", "/v1/*/products")
+'''
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*expected POST /v1/[*]/products at least once, got 0*", "*GET /v1/123456/contacts -> 200*"]
+    )
+
+
+def test_the_marker_is_registered_for_strict_markers(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import pytest
+
+@pytest.mark.dinero(seed=1)
+def test_marked(dinero):
+    assert dinero.world.seed == 1
+'''
+    )
+    pytester.runpytest("--strict-markers").assert_outcomes(passed=1)
