@@ -93,6 +93,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="JSON file with more Visma Connect clients, users and organizations",
     )
+    serve.add_argument(
+        "--import",
+        dest="import_file",
+        default=_env("IMPORT", "") or None,
+        metavar="FILE",
+        help="start from a snapshot file (written by --export-on-exit or GET /_fake/state)",
+    )
+    serve.add_argument(
+        "--export-on-exit",
+        default=_env("EXPORT_ON_EXIT", "") or None,
+        metavar="FILE",
+        help="write a snapshot of the state to FILE when the server stops",
+    )
     return parser
 
 
@@ -136,8 +149,10 @@ def serve(args: argparse.Namespace) -> int:
     from .fake import FakeDinero
 
     try:
-        world = build_world(args)
-    except (OSError, ValueError) as exc:
+        fake = FakeDinero(build_world(args))
+        if args.import_file:
+            fake.control.import_(args.import_file)
+    except (OSError, ValueError, KeyError) as exc:
         print(f"fake-dinero: {exc}", file=sys.stderr)
         return 1
     listener = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
@@ -156,13 +171,16 @@ def serve(args: argparse.Namespace) -> int:
             if self.started:  # serving, and Ctrl-C / SIGTERM now stop it cleanly
                 print(banner(args, port), flush=True)
 
-    config = uvicorn.Config(create_app(FakeDinero(world)), log_level="warning", lifespan="off")
+    config = uvicorn.Config(create_app(fake), log_level="warning", lifespan="off")
     # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the
     # signal to the handler that was there before it; make that handler a
     # quiet one so a requested stop ends with status 0.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, _stop_requested)
     Server(config).run(sockets=[listener])
+    if args.export_on_exit:
+        fake.control.export(args.export_on_exit)
+        print(f"fake-dinero: state written to {args.export_on_exit}", flush=True)
     print("fake-dinero: stopped", flush=True)
     return 0
 

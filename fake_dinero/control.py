@@ -123,6 +123,10 @@ class Control:
         self._organization(organization_id)
         return self.world.add_api_key(organization_id, api_key)
 
+    def provision_connect(self, config: dict[str, Any]) -> None:
+        """Visma Connect clients and users (and organizations), in the config file's shape."""
+        self.world.provision_connect(config)
+
     def _organization(self, organization_id: int | None) -> Organization:
         if organization_id is None:
             return next(iter(self.world.organizations.values()))
@@ -293,6 +297,16 @@ def add_client(call: Call) -> dict[str, str]:
     body = call.body(ClientRequest)
     call.fake.control.add_client(body.clientId, body.clientSecret)
     return {"clientId": body.clientId}
+
+
+@routes.post(f"{PREFIX}/connect", **_OPTIONS)
+def provision_connect(call: Call) -> None:
+    """Visma Connect clients and users, in the shape of ``serve --connect-config``'s file."""
+    document = parse_json_body(call.request.body)
+    try:
+        call.fake.control.provision_connect(document if isinstance(document, dict) else {"": document})
+    except (ValueError, TypeError) as exc:
+        raise validation_error({"body": str(exc)}) from None
 
 
 @routes.post(f"{PREFIX}/api-keys", **_OPTIONS)

@@ -8,7 +8,7 @@ to exactly that moment: data, ids still to come, versions and the clock.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -117,6 +117,11 @@ def export_world(world: World) -> dict[str, Any]:
         "organizations": [_export_organization(org) for org in world.organizations.values()],
         "clients": [{"clientId": c.client_id, "clientSecret": c.client_secret} for c in world.clients.values()],
         "apiKeys": [{"apiKey": key, "organizationId": org_id} for key, org_id in world.api_keys.items()],
+        # The shape of a Visma Connect config file (README), so one loader reads both.
+        "connect": {
+            "clients": [asdict(client) for client in world.connect_clients.values()],
+            "users": [asdict(user) for user in world.connect_users.values()],
+        },
     }
 
 
@@ -140,6 +145,10 @@ def import_world(world: World, document: dict[str, Any]) -> None:
     for client in document["clients"]:
         world.add_client(client["clientId"], client["clientSecret"])
     world.api_keys = {entry["apiKey"]: entry["organizationId"] for entry in document["apiKeys"]}
+    world.connect_clients, world.connect_users = {}, {}
+    world.authorization_codes, world.refresh_tokens = {}, {}
+    world.revoked_authorizations = set()
+    world.provision_connect(document.get("connect", {}))
 
 
 def _export_organization(organization: Organization) -> dict[str, Any]:

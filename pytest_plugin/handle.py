@@ -17,6 +17,7 @@ from fake_dinero.world import World
 
 DINERO_API = "https://api.dinero.dk"
 DINERO_TOKEN_URL = "https://authz.dinero.dk/dineroapi/oauth/token"
+VISMA_CONNECT = "https://connect.visma.com"
 
 
 @dataclass
@@ -35,6 +36,20 @@ class Dinero:
     client_secret: str
     api_key: str
     organization_id: int
+    visma_base_url: str
+    """Where Visma Connect answers: ``https://connect.visma.com`` in-process, the server's URL live."""
+    visma_client_id: str
+    visma_client_secret: str
+    visma_redirect_uri: str
+    visma_user_email: str
+
+    @property
+    def authorize_url(self) -> str:
+        return f"{self.visma_base_url}/connect/authorize"
+
+    @property
+    def visma_token_url(self) -> str:
+        return f"{self.visma_base_url}/connect/token"
 
     @property
     def world(self) -> World:

@@ -25,9 +25,19 @@ from fake_dinero.clock import Clock
 from fake_dinero.fake import FakeDinero
 from fake_dinero.inprocess import InProcessDinero
 from fake_dinero.live import LiveServer
-from fake_dinero.world import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Settings, World
+from fake_dinero.world import (
+    DEFAULT_API_KEY,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_VISMA_CLIENT_ID,
+    DEFAULT_VISMA_CLIENT_SECRET,
+    DEFAULT_VISMA_REDIRECT_URI,
+    DEFAULT_VISMA_USER_EMAIL,
+    Settings,
+    World,
+)
 
-from .handle import DINERO_API, DINERO_TOKEN_URL, Dinero
+from .handle import DINERO_API, DINERO_TOKEN_URL, VISMA_CONNECT, Dinero
 
 OPTIONS: dict[str, Any] = {
     "seed": 0,
@@ -103,10 +113,11 @@ def build_fake(options: dict[str, Any]) -> FakeDinero:
         contacts=options["contacts"],
         products=options["products"],
     )
+    world.add_demo_connect()
     return FakeDinero(world)
 
 
-def _handle(fake: FakeDinero, options: dict[str, Any], base_url: str, token_url: str) -> Dinero:
+def _handle(fake: FakeDinero, options: dict[str, Any], base_url: str, token_url: str, visma: str) -> Dinero:
     return Dinero(
         fake=fake,
         base_url=base_url,
@@ -115,6 +126,11 @@ def _handle(fake: FakeDinero, options: dict[str, Any], base_url: str, token_url:
         client_secret=DEFAULT_CLIENT_SECRET,
         api_key=DEFAULT_API_KEY,
         organization_id=options["organization_id"],
+        visma_base_url=visma,
+        visma_client_id=DEFAULT_VISMA_CLIENT_ID,
+        visma_client_secret=DEFAULT_VISMA_CLIENT_SECRET,
+        visma_redirect_uri=DEFAULT_VISMA_REDIRECT_URI,
+        visma_user_email=DEFAULT_VISMA_USER_EMAIL,
     )
 
 
@@ -124,7 +140,7 @@ def dinero(request: pytest.FixtureRequest) -> Iterator[Dinero]:
     options = dinero_options(request)
     fake = build_fake(options)
     with InProcessDinero(fake) as door:
-        yield _handle(fake, options, DINERO_API, DINERO_TOKEN_URL)
+        yield _handle(fake, options, DINERO_API, DINERO_TOKEN_URL, VISMA_CONNECT)
     if options["strict"] and door.unrouted:
         pytest.fail(door.describe_unrouted() + "\n(use @pytest.mark.dinero(strict=False) to allow them)", pytrace=False)
 
@@ -154,7 +170,7 @@ def dinero_server(request: pytest.FixtureRequest, _dinero_live_server: _Live) ->
         live.server.fake.replace_world(build_fake(options).world)
         live.options = options
     base_url = live.server.base_url
-    return _handle(live.server.fake, options, base_url, base_url + "/dineroapi/oauth/token")
+    return _handle(live.server.fake, options, base_url, base_url + "/dineroapi/oauth/token", base_url)
 
 
 def _rate_limit(text: str) -> int | None:

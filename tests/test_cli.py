@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -56,15 +57,15 @@ def read_banner(process: subprocess.Popen[str], deadline_seconds: float = 30) ->
     raise AssertionError(f"no banner; got {''.join(seen)!r}")
 
 
-@pytest.fixture
-def server() -> Iterator[tuple[subprocess.Popen[str], str]]:
-    env = {**os.environ, "FAKE_DINERO_CLIENT_ID": "env-client"}
+@contextlib.contextmanager
+def running(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``fake-dinero serve --port 0 ARGS`` and its banner, killed afterwards if still up."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "fake_dinero.cli", "serve", "--port", "0", "--seed", "3", "--rate-limit", "off"],
+        [sys.executable, "-m", "fake_dinero.cli", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=env,
+        env={**os.environ, **(env or {})},
     )
     with process:
         try:
@@ -72,6 +73,12 @@ def server() -> Iterator[tuple[subprocess.Popen[str], str]]:
         finally:
             if process.poll() is None:
                 process.kill()
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[subprocess.Popen[str], str]]:
+    with running("--seed", "3", "--rate-limit", "off", env={"FAKE_DINERO_CLIENT_ID": "env-client"}) as started:
+        yield started
 
 
 def field(banner: str, name: str) -> str:
@@ -284,3 +291,33 @@ def test_an_unknown_client_setting_in_the_config_is_named(tmp_path: Path, capsys
     config.write_text(json.dumps({"clients": [{"client_id": "isv_a", "client_secret": "x", "grace": 5}]}))
     assert main(["serve", "--connect-config", str(config)]) == 1
     assert "grace" in capsys.readouterr().err
+
+
+def login(client: httpx.Client, banner: str) -> None:
+    api_key = field(banner, "API key")
+    token = client.post(
+        "/dineroapi/oauth/token",
+        data={"grant_type": "password", "username": api_key, "password": api_key},
+        auth=(field(banner, "client id"), field(banner, "client secret")),
+    ).json()["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+
+
+def test_export_on_exit_and_import_carry_state_across_restarts(tmp_path: Path) -> None:
+    snapshot = tmp_path / "state.json"
+    with running("--contacts", "0", "--export-on-exit", str(snapshot)) as (process, banner):
+        with httpx.Client(base_url=field(banner, "base URL")) as client:
+            login(client, banner)
+            client.post("/v1/123456/contacts", json={"Name": "Gemt ApS", "CountryKey": "DK"})
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(20) == 0
+    with running("--contacts", "0", "--import", str(snapshot)) as (_, banner):
+        with httpx.Client(base_url=field(banner, "base URL")) as client:
+            login(client, banner)
+            names = [c["name"] for c in client.get("/v1/123456/contacts").json()["Collection"]]
+    assert names == ["Gemt ApS"]
+
+
+def test_a_missing_import_file_is_reported_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "0", "--import", str(tmp_path / "missing.json")]) == 1
+    assert "missing.json" in capsys.readouterr().err

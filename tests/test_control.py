@@ -162,3 +162,28 @@ def _transport(fake: FakeDinero) -> httpx.BaseTransport:
     from .conftest import FakeTransport
 
     return FakeTransport(fake)
+
+
+def test_visma_connect_clients_and_users_are_provisioned_in_the_config_file_shape(
+    api: httpx.Client, fake: FakeDinero
+) -> None:
+    config = {
+        "clients": [{"client_id": "isv_new", "client_secret": "s", "redirect_uris": ["https://app.example/cb"]}],
+        "users": [{"email": "ny@firma.dk", "organization_ids": [ORG]}],
+    }
+    assert api.post("/_fake/connect", json=config).status_code == 200
+    assert fake.world.connect_clients["isv_new"].redirect_uris == ("https://app.example/cb",)
+    assert fake.world.connect_user("ny@firma.dk").organization_ids == (ORG,)
+
+
+def test_a_bad_visma_connect_config_is_refused(api: httpx.Client) -> None:
+    config = {"clients": [{"client_id": "no-isv-prefix", "client_secret": "s"}]}
+    dinero_error(api.post("/_fake/connect", json=config), 400, 42)
+
+
+def test_a_snapshot_keeps_visma_connect_clients_and_users(fake: FakeDinero) -> None:
+    fake.world.add_demo_connect()
+    other = FakeDinero()
+    other.control.import_(fake.control.export())
+    assert set(other.world.connect_clients) == set(fake.world.connect_clients)
+    assert other.world.connect_users == fake.world.connect_users

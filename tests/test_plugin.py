@@ -255,3 +255,33 @@ def test_marked(dinero):
 '''
     )
     pytester.runpytest("--strict-markers").assert_outcomes(passed=1)
+
+
+def test_dinero_answers_visma_connect_in_process(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import base64, hashlib
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+
+def test_login_with_pkce(dinero):
+    verifier = "v" * 64
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    with httpx.Client() as client:
+        redirect = client.get(dinero.authorize_url, params={
+            "client_id": dinero.visma_client_id, "response_type": "code", "redirect_uri": dinero.visma_redirect_uri,
+            "scope": "openid dineropublicapi:read", "state": "s", "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        })
+        code = parse_qs(urlsplit(redirect.headers["location"]).query)["code"][0]
+        token = client.post(dinero.visma_token_url, data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": dinero.visma_redirect_uri,
+            "code_verifier": verifier,
+        }, auth=(dinero.visma_client_id, dinero.visma_client_secret)).json()["access_token"]
+        organizations = client.get(dinero.url("/v1/organizations"), headers={"Authorization": "Bearer " + token})
+    assert organizations.json()[0]["id"] == dinero.organization_id
+'''
+    )
+    pytester.runpytest().assert_outcomes(passed=1)

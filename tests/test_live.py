@@ -1,0 +1,63 @@
+"""The live server door: a real socket on 127.0.0.1, faults played out as a network would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import requests
+
+from fake_dinero import FakeDinero, World
+from fake_dinero.live import LiveServer
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LiveServer]:
+    with LiveServer(FakeDinero(World.with_demo(seed=1))) as live:
+        yield live
+
+
+@pytest.fixture(autouse=True)
+def fresh(server: LiveServer) -> None:
+    server.fake.control.reset()
+
+
+def test_the_server_listens_on_an_ephemeral_port(server: LiveServer) -> None:
+    assert server.port > 0
+    assert server.base_url == f"http://127.0.0.1:{server.port}"
+
+
+def test_an_error_fault_reaches_a_requests_client(server: LiveServer) -> None:
+    server.fake.faults.error("/v1/*", status=503, times=1)
+    response = requests.get(f"{server.base_url}/v1/123456/contacts", timeout=10)
+    assert response.status_code == 503
+    assert response.json()["message"] == "Service Unavailable"
+
+
+def test_a_drop_fault_hangs_up_mid_answer(server: LiveServer) -> None:
+    server.fake.faults.drop("/v1/*", times=1)
+    with pytest.raises(httpx.RemoteProtocolError):
+        httpx.get(f"{server.base_url}/v1/123456/contacts", timeout=10)
+    assert httpx.get(f"{server.base_url}/v1/123456/contacts", timeout=10).status_code == 401
+
+
+def test_a_drop_fault_is_an_incomplete_answer_for_requests(server: LiveServer) -> None:
+    server.fake.faults.drop("/v1/*", times=1)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        requests.get(f"{server.base_url}/v1/123456/contacts", timeout=10)
+
+
+def test_latency_holds_the_answer_back_in_real_time(server: LiveServer) -> None:
+    server.fake.faults.latency("/v1/*", seconds=0.5, times=1)
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.get(f"{server.base_url}/v1/123456/contacts", timeout=0.05)
+
+
+def test_the_journal_sees_requests_from_any_client(server: LiveServer) -> None:
+    requests.get(f"{server.base_url}/v1/123456/contacts", timeout=10)
+    server.fake.journal.assert_called("GET", "/v1/123456/contacts", times=1, status=401)
+
+
+def test_the_control_plane_answers_over_http(server: LiveServer) -> None:
+    assert requests.post(f"{server.base_url}/_fake/clock", json={"advance": 60}, timeout=10).status_code == 200
