@@ -15,6 +15,7 @@ import socket
 import sys
 from collections.abc import Sequence
 
+from .ratelimit import parse_rate_limit
 from .world import (
     DEFAULT_API_KEY,
     DEFAULT_CLIENT_ID,
@@ -37,15 +38,10 @@ def _env(name: str, default: str) -> str:
 
 
 def _rate_limit(text: str) -> int | None:
-    if text.strip().lower() in ("off", "none", "0"):
-        return None
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of requests per minute or 'off'") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("the rate limit cannot be negative")
-    return value
+        return parse_rate_limit(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

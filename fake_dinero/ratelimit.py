@@ -64,3 +64,17 @@ class RateLimiter:
 
     def reset(self) -> None:
         self._hits.clear()
+
+
+def parse_rate_limit(text: str) -> int | None:
+    """A limit as users write it: a number of requests per minute, or ``off``
+    (also ``none`` or ``0``) for no limit. ValueError for anything else."""
+    if text.strip().lower() in ("off", "none", "0"):
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a number of requests per minute or 'off'") from None
+    if value < 0:
+        raise ValueError("the rate limit cannot be negative")
+    return value

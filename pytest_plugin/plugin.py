@@ -25,6 +25,7 @@ from fake_dinero.clock import Clock
 from fake_dinero.fake import FakeDinero
 from fake_dinero.inprocess import InProcessDinero
 from fake_dinero.live import LiveServer
+from fake_dinero.ratelimit import parse_rate_limit
 from fake_dinero.world import (
     DEFAULT_API_KEY,
     DEFAULT_CLIENT_ID,
@@ -84,7 +85,10 @@ def dinero_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     if config.getoption("--dinero-seed") is not None:
         options["seed"] = config.getoption("--dinero-seed")
     if config.getoption("--dinero-rate-limit") is not None:
-        options["rate_limit"] = _rate_limit(config.getoption("--dinero-rate-limit"))
+        try:
+            options["rate_limit"] = parse_rate_limit(config.getoption("--dinero-rate-limit"))
+        except ValueError as exc:
+            raise pytest.UsageError(f"--dinero-rate-limit: {exc}") from None
     if config.getoption("--dinero-lenient"):
         options["strict"] = False
     for marker in reversed(list(request.node.iter_markers("dinero"))):
@@ -171,9 +175,3 @@ def dinero_server(request: pytest.FixtureRequest, _dinero_live_server: _Live) ->
         live.options = options
     base_url = live.server.base_url
     return _handle(live.server.fake, options, base_url, base_url + "/dineroapi/oauth/token", base_url)
-
-
-def _rate_limit(text: str) -> int | None:
-    if str(text).strip().lower() in ("off", "none"):
-        return None
-    return int(text)
