@@ -17,16 +17,42 @@ import jwt
 from .call import Call
 from .errors import OAuthError, unauthorized
 from .http import ApiRequest, ApiResponse, json_response
+from .models import DineroModel
 from .routing import Routes
 from .world import ApiClient, Grant, World
 
-routes = Routes()
+routes = Routes(tag="Legacy authentication")
 
 LEGACY_ISSUER = "urn:dineroauthz"
 LEGACY_AUDIENCE = "http://api.dinero.dk"
 
 
-@routes.post("/dineroapi/oauth/token", public=True, upstream=False)
+class LegacyTokenForm(DineroModel):
+    """The password grant's form (client id and secret may come by HTTP Basic instead)."""
+
+    grant_type: str
+    username: str
+    password: str
+    scope: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
+class LegacyTokenResponse(DineroModel):
+    access_token: str
+    token_type: str
+    expires_in: int
+    refresh_token: str | None = None
+
+
+@routes.post(
+    "/dineroapi/oauth/token",
+    public=True,
+    upstream=False,
+    body=LegacyTokenForm,
+    form=True,
+    response=LegacyTokenResponse,
+)
 def legacy_token(call: Call) -> ApiResponse:
     """The password grant of Dinero's legacy authorization server."""
     world = call.world

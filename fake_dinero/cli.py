@@ -8,6 +8,7 @@ call it.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import shlex
 import signal
@@ -47,6 +48,8 @@ def _rate_limit(text: str) -> int | None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fake-dinero", description="A stateful fake of the Dinero API.")
     commands = parser.add_subparsers(dest="command", required=True)
+    for name, (_, text) in TOOLS.items():
+        commands.add_parser(name, help=text, add_help=False)
     serve = commands.add_parser(
         "serve",
         help="run the fake Dinero server",
@@ -105,7 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+TOOLS = {
+    "openapi": ("contracts.openapi", "write the fake's OpenAPI document"),
+}
+"""Commands that are tools of their own module: ``fake-dinero NAME ARGS`` runs ``module.main(ARGS)``."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in TOOLS:
+        module = importlib.import_module(TOOLS[argv[0]][0])
+        return int(module.main(argv[1:]))
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)

@@ -44,7 +44,7 @@ from .world import (
     World,
 )
 
-routes = Routes()
+routes = Routes(tag="Visma Connect")
 
 API_AUDIENCE = "dineropublicapi"
 """Access tokens' ``aud``. IdentityServer names the API resource a token is for; Dinero's

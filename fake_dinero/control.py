@@ -138,7 +138,7 @@ class Control:
 
 # -- the HTTP door -------------------------------------------------------------
 
-routes = Routes()
+routes = Routes(tag="Control plane (fake only)")
 _OPTIONS = {"public": True, "upstream": False}
 
 
@@ -204,7 +204,7 @@ def reset(call: Call) -> None:
     call.fake.control.reset()
 
 
-@routes.post(f"{PREFIX}/seed", **_OPTIONS)
+@routes.post(f"{PREFIX}/seed", body=SeedRequest, **_OPTIONS)
 def seed(call: Call) -> dict[str, int]:
     body = call.body(SeedRequest)
     if body.scenario is not None and body.scenario not in SCENARIOS:
@@ -233,7 +233,7 @@ def clock(call: Call) -> dict[str, Any]:
     return _clock(call.fake.control)
 
 
-@routes.post(f"{PREFIX}/clock", **_OPTIONS)
+@routes.post(f"{PREFIX}/clock", body=ClockRequest, **_OPTIONS)
 def move_clock(call: Call) -> dict[str, Any]:
     control, body = call.fake.control, call.body(ClockRequest)
     if body.freeze:
@@ -252,7 +252,7 @@ def list_faults(call: Call) -> list[dict[str, Any]]:
     return [rule.to_json() for rule in call.fake.faults.rules]
 
 
-@routes.post(f"{PREFIX}/faults", **_OPTIONS)
+@routes.post(f"{PREFIX}/faults", body=FaultRequest, **_OPTIONS)
 def add_fault(call: Call) -> dict[str, Any]:
     body = call.body(FaultRequest)
     options = body.model_dump(exclude={"kind", "organizationId"})
@@ -283,7 +283,7 @@ def clear_journal(call: Call) -> None:
     call.fake.journal.clear()
 
 
-@routes.post(f"{PREFIX}/organizations", **_OPTIONS)
+@routes.post(f"{PREFIX}/organizations", body=OrganizationRequest, **_OPTIONS)
 def add_organization(call: Call) -> dict[str, Any]:
     body = call.body(OrganizationRequest)
     if body.id in call.world.organizations:
@@ -292,7 +292,7 @@ def add_organization(call: Call) -> dict[str, Any]:
     return {"id": organization.id, "name": organization.profile["Name"], "pro": organization.is_pro}
 
 
-@routes.post(f"{PREFIX}/clients", **_OPTIONS)
+@routes.post(f"{PREFIX}/clients", body=ClientRequest, **_OPTIONS)
 def add_client(call: Call) -> dict[str, str]:
     body = call.body(ClientRequest)
     call.fake.control.add_client(body.clientId, body.clientSecret)
@@ -309,7 +309,7 @@ def provision_connect(call: Call) -> None:
         raise validation_error({"body": str(exc)}) from None
 
 
-@routes.post(f"{PREFIX}/api-keys", **_OPTIONS)
+@routes.post(f"{PREFIX}/api-keys", body=ApiKeyRequest, **_OPTIONS)
 def add_api_key(call: Call) -> dict[str, Any]:
     body = call.body(ApiKeyRequest)
     api_key = call.fake.control.add_api_key(body.organizationId, body.apiKey)

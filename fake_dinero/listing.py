@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from pydantic import BaseModel, create_model
 
 from .call import Call
 from .errors import BAD_QUERY_FILTER, LIMIT_EXCEEDED, DineroError, validation_error
 from .formats import parse_lenient_datetime
+from .models import DineroModel
+from .routing import QueryParam
 from .store import Record, Table
 
 MAX_PAGE_SIZE = 1000
@@ -34,6 +39,41 @@ class ListRules:
     deleted_only_false_means_all: bool = False
     """v2 contacts: ``deletedOnly=false`` gives deleted and not deleted."""
     changes_since: bool = True
+
+    def query_params(self) -> tuple[QueryParam, ...]:
+        """The query this endpoint reads, in the order Dinero's document lists it."""
+        params = [QueryParam("fields", default=self.default_fields)]
+        if self.free_text:
+            params.append(QueryParam("freeTextSearch"))
+        if self.filterable:
+            params.append(QueryParam("queryFilter"))
+        if self.changes_since:
+            params.append(QueryParam("changesSince"))
+        params += [
+            QueryParam("deletedOnly", "boolean", False),
+            QueryParam("page", "integer", 0, "int32"),
+            QueryParam("pageSize", "integer", DEFAULT_PAGE_SIZE, "int32"),
+        ]
+        return tuple(params)
+
+
+class PaginationDetails(DineroModel):
+    MaxPageSizeAllowed: int
+    PageSize: int
+    Result: int
+    ResultWithoutFilter: int
+    Page: int
+
+
+@cache
+def collection_of(item: type[BaseModel]) -> type[BaseModel]:
+    """Dinero's envelope model for ``item`` (``ContactReadModelDineroCollection``)."""
+    return create_model(
+        f"{item.__name__}DineroCollection",
+        __base__=DineroModel,
+        Collection=(list[item] | None, None),  # type: ignore[valid-type]
+        Pagination=(PaginationDetails, ...),
+    )
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -93,21 +94,31 @@ _INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
 Bool = Annotated[bool, BeforeValidator(_dotnet_bool)]
 """A .NET bool as Newtonsoft binds it."""
 
-Int = Annotated[int, BeforeValidator(_dotnet_integer)]
+Int = Annotated[int, BeforeValidator(_dotnet_integer), Field(json_schema_extra={"format": "int32"})]
 """A .NET int: a JSON number or a string of digits."""
 
 AMOUNT_LIMIT = 1e12
-Amount = Annotated[float, BeforeValidator(_dotnet_number), Field(ge=-AMOUNT_LIMIT, le=AMOUNT_LIMIT)]
+Amount = Annotated[
+    float,
+    BeforeValidator(_dotnet_number),
+    Field(ge=-AMOUNT_LIMIT, le=AMOUNT_LIMIT, json_schema_extra={"format": "double"}),
+]
 """A money amount or quantity (a .NET double). Dinero's upper bound is unknown;
 the fake refuses magnitudes over a trillion so totals stay exact and finite."""
 
-Guid = Annotated[UUID, PlainSerializer(_guid_text, return_type=str)]
+Guid = Annotated[
+    UUID, PlainSerializer(_guid_text, return_type=str), WithJsonSchema({"type": "string", "format": "uuid"})
+]
 """A GUID, rendered lower-case and hyphenated."""
 
 OptionalGuid = Annotated[Guid | None, BeforeValidator(_blank_is_none)]
 """A GUID a client may leave out; ``""`` counts as left out, as ``null`` does."""
 
-DineroDateTime = Annotated[datetime, PlainSerializer(render_datetime, return_type=str)]
+DineroDateTime = Annotated[
+    datetime,
+    PlainSerializer(render_datetime, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 """A datetime rendered as Dinero does: UTC without zone, trimmed fraction."""
 
 Model = TypeVar("Model", bound=BaseModel)

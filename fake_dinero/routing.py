@@ -26,10 +26,32 @@ _PARAM = re.compile(r"^\{(\w+)\}$")
 
 
 @dataclass(frozen=True)
+class QueryParam:
+    """A query parameter as the served OpenAPI document shows it."""
+
+    name: str
+    type: str = "string"
+    default: Any = None
+    format: str | None = None
+
+
+@dataclass(frozen=True)
 class Operation:
+    """One operation: how it is matched, who may call it, and what the served
+    OpenAPI document says of it (``tag``, ``body``, ``response``, ``query``)."""
+
     method: str
     path: str
     handler: Handler
+    tag: str = ""
+    body: Any = None
+    """The request body's model (JSON unless ``form`` is set)."""
+    form: bool = False
+    """The body is ``application/x-www-form-urlencoded`` (the token endpoints)."""
+    response: Any = None
+    """The 200 answer's model, ``list[Model]``, or None for Dinero's empty 200."""
+    query: Any = ()
+    """``QueryParam``s, or a list endpoint's ``ListRules`` (which knows its own)."""
     public: bool = False
     """No bearer token needed (the token endpoint)."""
     needs_pro: bool = True
@@ -52,6 +74,18 @@ class Operation:
                 segments.append(part.lower())
         object.__setattr__(self, "segments", tuple(segments))
         object.__setattr__(self, "params", tuple(params))
+        if hasattr(self.query, "query_params"):
+            object.__setattr__(self, "query", self.query.query_params())
+
+    @property
+    def summary(self) -> str:
+        """The handler's name in words: ``list_contacts_v2`` is "List contacts v2"."""
+        return self.handler.__name__.replace("_", " ").capitalize()
+
+    @property
+    def description(self) -> str:
+        """The handler's docstring: what the fake does beyond the summary."""
+        return " ".join((self.handler.__doc__ or "").split())
 
     @property
     def key(self) -> tuple[str, str]:
@@ -76,12 +110,15 @@ class Operation:
 
 
 class Routes:
-    """Operations declared by one resource module."""
+    """Operations declared by one resource module, under one OpenAPI tag."""
 
-    def __init__(self) -> None:
+    def __init__(self, tag: str = "") -> None:
+        self.tag = tag
         self.operations: list[Operation] = []
 
     def operation(self, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        options.setdefault("tag", self.tag)
+
         def declare(handler: Handler) -> Handler:
             self.operations.append(Operation(method.upper(), path, handler, **options))
             return handler

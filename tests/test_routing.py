@@ -36,9 +36,10 @@ def test_every_declared_operation_is_one_of_dinero_own() -> None:
     assert declared <= upstream.operations(), declared - upstream.operations()
 
 
-def test_only_the_token_routes_and_the_control_plane_are_outside_dinero_api_document() -> None:
+def test_only_token_routes_the_control_plane_and_the_contract_are_outside_dinero_api_document() -> None:
     outside = {op.path for op in ROUTE_TABLE.operations if not op.upstream and not op.path.startswith("/_fake/")}
     assert outside == {
+        "/openapi.json",
         "/dineroapi/oauth/token",
         "/.well-known/openid-configuration",
         "/.well-known/openid-configuration/jwks",

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from contracts import openapi
+
 from .. import auth, connect, control
 from ..routing import RouteTable
 from . import contacts, organizations, products
 
 ROUTE_TABLE = RouteTable(
-    [auth.routes, connect.routes, control.routes, organizations.routes, contacts.routes, products.routes]
+    [
+        auth.routes,
+        connect.routes,
+        control.routes,
+        openapi.routes,
+        organizations.routes,
+        contacts.routes,
+        products.routes,
+    ]
 )

@@ -14,13 +14,13 @@ from pydantic import StringConstraints, field_validator, model_validator
 from .. import seed_data
 from ..call import Call
 from ..errors import not_found, validation_error
-from ..listing import ListRules, list_page
+from ..listing import ListRules, collection_of, list_page
 from ..models import Bool, DineroDateTime, DineroModel, Guid, Int, OptionalGuid
 from ..routing import Routes
 from ..store import Collection, Record
 from ..world import Organization
 
-routes = Routes()
+routes = Routes(tag="Contacts")
 
 Text128 = Annotated[str, StringConstraints(max_length=128)]
 Required = Annotated[str, StringConstraints(min_length=1)]
@@ -154,19 +154,19 @@ LIST_V1 = ListRules(**_LIST_FIELDS)
 LIST_V2 = ListRules(**_LIST_FIELDS, deleted_only_false_means_all=True)
 
 
-@routes.get("/v1/{organizationId}/contacts")
+@routes.get("/v1/{organizationId}/contacts", response=collection_of(ContactReadModel), query=LIST_V1)
 def list_contacts(call: Call) -> dict[str, Any]:
     """``deletedOnly=false`` (the default) lists only contacts that are not deleted."""
     return list_page(call, call.organization.table(CONTACTS), LIST_V1)
 
 
-@routes.get("/v2/{organizationId}/contacts")
+@routes.get("/v2/{organizationId}/contacts", response=collection_of(ContactReadModel), query=LIST_V2)
 def list_contacts_v2(call: Call) -> dict[str, Any]:
     """``deletedOnly=false`` (the default) lists deleted and not deleted contacts."""
     return list_page(call, call.organization.table(CONTACTS), LIST_V2)
 
 
-@routes.post("/v1/{organizationId}/contacts")
+@routes.post("/v1/{organizationId}/contacts", body=ContactCreateModel, response=ContactCreatedResult)
 def create_contact(call: Call) -> ContactCreatedResult:
     """A client may choose the ContactGuid; one already in use is refused
     (Dinero's answer is unknown; 400 with code 42 is chosen)."""
@@ -179,15 +179,15 @@ def create_contact(call: Call) -> ContactCreatedResult:
     return ContactCreatedResult(ContactGuid=key)
 
 
-@routes.get("/v1/{organizationId}/contacts/{guid}")
+@routes.get("/v1/{organizationId}/contacts/{guid}", response=ContactReadModel)
 def get_contact(call: Call) -> dict[str, Any]:
     """Deleted contacts are returned too, with ``DeletedAt`` set."""
     table = call.organization.table(CONTACTS)
     return table.document(table.require(call.guid("guid"), "ContactGuid"))
 
 
-@routes.put("/v1/{organizationId}/contacts/{guid}")
-@routes.put("/v2/{organizationId}/contacts/{guid}")
+@routes.put("/v1/{organizationId}/contacts/{guid}", body=ContactUpdateModel)
+@routes.put("/v2/{organizationId}/contacts/{guid}", body=ContactUpdateModel)
 def update_contact(call: Call) -> None:
     """A full replace: properties left out are cleared."""
     table = call.organization.table(CONTACTS)
@@ -217,6 +217,14 @@ class ContactNoteWriteModel(DineroModel):
     """ContactNoteCreateModel and ContactNoteUpdateModel (the same shape)."""
 
     Text: Required
+
+
+class ContactNoteCreateModel(ContactNoteWriteModel):
+    pass
+
+
+class ContactNoteUpdateModel(ContactNoteWriteModel):
+    pass
 
 
 class ContactNoteReadModel(DineroModel):
@@ -265,33 +273,37 @@ def _note(call: Call, *, live: bool) -> tuple[Any, Record]:
     return notes, row
 
 
-@routes.get("/v1/{organizationId}/contacts/{contactGuid}/notes")
+@routes.get(
+    "/v1/{organizationId}/contacts/{contactGuid}/notes", response=collection_of(ContactNoteReadModel), query=LIST_NOTES
+)
 def list_contact_notes(call: Call) -> dict[str, Any]:
     contact = call.organization.table(CONTACTS).require(call.guid("contactGuid"), "ContactGuid")
     return list_page(call, call.organization.table(NOTES), LIST_NOTES, parent=contact.key)
 
 
-@routes.post("/v1/{organizationId}/contacts/{contactGuid}/notes")
+@routes.post(
+    "/v1/{organizationId}/contacts/{contactGuid}/notes", body=ContactNoteCreateModel, response=ContactCreatedResult
+)
 def create_contact_note(call: Call) -> ContactCreatedResult:
     """Dinero's document says this returns ``ContactCreatedResult``; its
     ``ContactGuid`` carries the new note's id, the only useful reading [UNK]."""
     contact = call.organization.table(CONTACTS).require_live(call.guid("contactGuid"), "ContactGuid")
-    model = call.body(ContactNoteWriteModel)
+    model = call.body(ContactNoteCreateModel)
     key = call.world.new_guid()
     call.organization.table(NOTES).insert(key, model, parent=contact.key)
     return ContactCreatedResult(ContactGuid=key)
 
 
-@routes.get("/v1/{organizationId}/contacts/{contactGuid}/notes/{noteGuid}")
+@routes.get("/v1/{organizationId}/contacts/{contactGuid}/notes/{noteGuid}", response=ContactNoteReadModel)
 def get_contact_note(call: Call) -> dict[str, Any]:
     notes, row = _note(call, live=False)
     return notes.document(row)
 
 
-@routes.put("/v1/{organizationId}/contacts/{contactGuid}/notes/{noteGuid}")
+@routes.put("/v1/{organizationId}/contacts/{contactGuid}/notes/{noteGuid}", body=ContactNoteUpdateModel)
 def update_contact_note(call: Call) -> None:
     notes, row = _note(call, live=True)
-    notes.update(row, call.body(ContactNoteWriteModel))
+    notes.update(row, call.body(ContactNoteUpdateModel))
 
 
 @routes.delete("/v1/{organizationId}/contacts/{contactGuid}/notes/{noteGuid}")

@@ -9,7 +9,7 @@ from .. import seed_data
 from ..call import Call
 from ..listing import project, resolve_fields
 from ..models import DineroModel
-from ..routing import Routes
+from ..routing import QueryParam, Routes
 from ..world import Organization
 
 routes = Routes()
@@ -78,7 +78,13 @@ def _reachable(call: Call) -> list[Organization]:
     return [organizations[org_id] for org_id in call.world.reach(call.grant) if org_id in organizations]
 
 
-@routes.get("/v1/organizations", needs_pro=False)
+@routes.get(
+    "/v1/organizations",
+    needs_pro=False,
+    tag="ListOrganizations",
+    response=list[OrganizationReadModel],
+    query=(QueryParam("fields", default="id,name,isPro"),),
+)
 def list_organizations(call: Call) -> list[dict[str, Any]]:
     """Works for organizations without Pro: clients use it to check ``IsPro``."""
     fields = resolve_fields(call.query("fields") or "id,name,isPro", _V1_FIELDS)
@@ -88,7 +94,7 @@ def list_organizations(call: Call) -> list[dict[str, Any]]:
     ]
 
 
-@routes.get("/v1.1/organizations", needs_pro=False)
+@routes.get("/v1.1/organizations", needs_pro=False, tag="ListOrganizations", response=list[OrganizationReadModelV2])
 def list_organizations_v2(call: Call) -> list[dict[str, Any]]:
     return [
         OrganizationReadModelV2.model_validate(org.profile).model_dump(mode="json")
@@ -96,7 +102,7 @@ def list_organizations_v2(call: Call) -> list[dict[str, Any]]:
     ]
 
 
-@routes.get("/v1/countries")
+@routes.get("/v1/countries", tag="Countries", response=list[CountryModel])
 def list_countries(call: Call) -> list[dict[str, Any]]:
     return _countries()
 

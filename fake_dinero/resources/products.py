@@ -10,13 +10,13 @@ from pydantic import StringConstraints, field_validator
 from ..call import Call
 from ..errors import validation_error
 from ..formats import money_json
-from ..listing import ListRules, list_page
+from ..listing import ListRules, collection_of, list_page
 from ..models import Amount, DineroDateTime, DineroModel, Guid, Int
 from ..routing import Routes
 from ..store import Collection, Record
 from ..world import Organization
 
-routes = Routes()
+routes = Routes(tag="Products")
 
 Text128 = Annotated[str, StringConstraints(max_length=128)]
 
@@ -50,6 +50,14 @@ class ProductWriteModel(DineroModel):
             return _UNITS_BY_LOWER[unit.lower()]
         except KeyError:
             raise ValueError(f"'{unit}' is not a unit. Use one of: {', '.join(UNITS)}.") from None
+
+
+class ProductCreateModel(ProductWriteModel):
+    pass
+
+
+class ProductUpdateModel(ProductWriteModel):
+    pass
 
 
 class ProductReadModel(ProductWriteModel):
@@ -99,13 +107,13 @@ LIST_PRODUCTS = ListRules(
 )
 
 
-def _bind_product(call: Call) -> ProductWriteModel:
+def _bind_product(call: Call, model: type[ProductWriteModel]) -> ProductWriteModel:
     """The body, with its account checked against the organization's chart.
 
     Dinero's error for an unknown account is unknown; 400 with code 42
     naming AccountNumber is chosen.
     """
-    product = call.body(ProductWriteModel)
+    product = call.body(model)
     if product.AccountNumber not in call.organization.accounts:
         raise validation_error(
             {"AccountNumber": f"Account {product.AccountNumber} is not in the organization's chart of accounts."}
@@ -113,31 +121,31 @@ def _bind_product(call: Call) -> ProductWriteModel:
     return product
 
 
-@routes.get("/v1/{organizationId}/products")
+@routes.get("/v1/{organizationId}/products", response=collection_of(ProductReadModel), query=LIST_PRODUCTS)
 def list_products(call: Call) -> dict[str, Any]:
     """Ordered by UpdatedAt, as Dinero documents."""
     return list_page(call, call.organization.table(PRODUCTS), LIST_PRODUCTS)
 
 
-@routes.post("/v1/{organizationId}/products")
+@routes.post("/v1/{organizationId}/products", body=ProductCreateModel, response=ProductCreatedResult)
 def create_product(call: Call) -> ProductCreatedResult:
-    product = _bind_product(call)
+    product = _bind_product(call, ProductCreateModel)
     key = call.world.new_guid()
     call.organization.table(PRODUCTS).insert(key, product)
     return ProductCreatedResult(ProductGuid=key)
 
 
-@routes.get("/v1/{organizationId}/products/{guid}")
+@routes.get("/v1/{organizationId}/products/{guid}", response=ProductReadModel)
 def get_product(call: Call) -> dict[str, Any]:
     table = call.organization.table(PRODUCTS)
     return table.document(table.require(call.guid("guid"), "ProductGuid"))
 
 
-@routes.put("/v1/{organizationId}/products/{guid}")
+@routes.put("/v1/{organizationId}/products/{guid}", body=ProductUpdateModel)
 def update_product(call: Call) -> None:
     table = call.organization.table(PRODUCTS)
     row = table.require_live(call.guid("guid"), "ProductGuid")
-    table.update(row, _bind_product(call))
+    table.update(row, _bind_product(call, ProductUpdateModel))
 
 
 @routes.delete("/v1/{organizationId}/products/{guid}")
