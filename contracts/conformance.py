@@ -1,0 +1,575 @@
+"""Does the fake say what Dinero says?  Compare two OpenAPI documents per operation.
+
+The fake is only worth using while its contract matches Dinero's (the committed
+copy, ../shared's original, or the live document to see drift).  Equivalent
+spellings compare equal ($ref vs inline, ``anyOf [X, null]`` vs ``type: [null, X]``,
+prose, defaults); names, casing, types, nullability, required flags and enums do
+not.  A difference is only accepted through a reasoned entry in allowlist.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from contracts import upstream as _upstream
+
+ALLOWLIST_PATH = Path(__file__).with_name("allowlist.json")
+COVERAGE_PATH = Path(__file__).with_name("COVERAGE.md")
+
+# Shown in the report but never failing: documentation, not wire behaviour.
+INFORMATIONAL_KINDS = frozenset({"format", "schema-name", "response-undocumented"})
+FAILING_KINDS = frozenset(
+    {
+        "parameter-missing", "parameter-extra", "parameter-required", "casing",
+        "property-missing", "property-extra", "required", "type", "nullable", "enum",
+        "additional-properties", "request-body-missing", "request-body-extra",
+        "media-type-missing", "media-type-extra", "response-missing", "response-status",
+    }
+)  # fmt: skip
+KINDS = INFORMATIONAL_KINDS | FAILING_KINDS
+STATUSES = ("missing", "agrees", "differs", "fake-only")
+# Formats pydantic never emits (int -> integer, float -> number): their absence is noise.
+_SILENT_FORMATS = frozenset({"int32", "int64", "float", "double"})
+_MAX_DEPTH = 64
+
+
+class AllowlistError(ValueError):
+    """The allow-list is malformed; refused rather than half-applied."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One disagreement; ``fake``/``upstream`` are JSON values (None = absent)."""
+
+    kind: str
+    where: str
+    fake: Any
+    upstream: Any
+    allowed_reason: str | None = None
+
+    @property
+    def informational(self) -> bool:
+        return self.kind in INFORMATIONAL_KINDS
+
+    @property
+    def failing(self) -> bool:
+        return not self.informational and self.allowed_reason is None
+
+
+@dataclass
+class OperationReport:
+    """The verdict for one (METHOD, path); status is one of STATUSES."""
+
+    method: str
+    path: str
+    status: str
+    differences: list[Difference] = field(default_factory=list)
+
+    @property
+    def operation(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def failing(self) -> bool:
+        return any(d.failing for d in self.differences)
+
+
+@dataclass(frozen=True)
+class AllowEntry:
+    """A reviewed, reasoned exception; ``*`` in operation/where matches any text."""
+
+    operation: str
+    where: str
+    kind: str
+    reason: str
+
+    def matches(self, operation: str, difference: Difference) -> bool:
+        return (
+            self.kind == difference.kind
+            and _glob(self.operation).fullmatch(operation) is not None
+            and _glob(self.where).fullmatch(difference.where) is not None
+        )
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """Only ``*`` is special: braces in paths and ``[]`` in where-strings stay literal."""
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")))
+
+
+@dataclass
+class Report:
+    """Every operation of both documents, plus allow-list entries that matched nothing."""
+
+    operations: list[OperationReport]
+    stale_allowlist: list[AllowEntry]
+    upstream_total: int
+
+    def get(self, method: str, path: str) -> OperationReport:
+        found = [op for op in self.operations if (op.method, op.path) == (method.upper(), path)]
+        if not found:
+            raise KeyError(f"{method.upper()} {path}")
+        return found[0]
+
+    def failures(self) -> list[tuple[str, Difference]]:
+        return [(op.operation, d) for op in self.operations for d in op.differences if d.failing]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures() and not self.stale_allowlist
+
+    def summary(self) -> str:
+        count = {s: sum(op.status == s for op in self.operations) for s in STATUSES}
+        allowed_only = sum(op.status == "differs" and not op.failing for op in self.operations)
+        text = (
+            f"{count['agrees'] + count['differs']} of {self.upstream_total} Dinero operations implemented, "
+            f"{count['agrees']} agree; {count['differs']} differ ({allowed_only} only in allow-listed ways); "
+            f"{count['fake-only']} fake-only"
+        )
+        return text + (f"; {len(self.stale_allowlist)} stale allow-list entries" if self.stale_allowlist else "")
+
+
+# ---------------------------------------------------------------- schemas
+
+
+@dataclass
+class _View:
+    """A schema reduced to what the wire sees, one level deep."""
+
+    types: frozenset[str]  # JSON type families without "null"; empty means any
+    nullable: bool
+    fmt: str | None
+    enum: frozenset[str] | None  # JSON-encoded values
+    properties: dict[str, Any]
+    required: frozenset[str]
+    items: Any
+    extra: Any  # additionalProperties when it is a schema (a map's values)
+    ref: str | None  # name of the referenced schema, for labels and cycle protection
+
+
+def _resolve(doc: Mapping[str, Any], ref: str) -> Any:
+    """Follow a local JSON pointer; external documents are out of scope."""
+    if not ref.startswith("#"):
+        raise ValueError(f"external $ref not supported: {ref}")
+    node: Any = doc
+    for token in filter(None, ref[1:].split("/")):
+        node = node[token.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def _ref_name(schema: Any) -> str | None:
+    """The referenced schema's name, also through a lone ``allOf`` wrapper (pydantic v1)."""
+    if isinstance(schema, dict) and "$ref" not in schema and len(schema.get("allOf") or ()) == 1:
+        schema = schema["allOf"][0]
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+
+def _flatten(schema: Any, doc: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
+    """Inline $ref and allOf at this level (siblings of a $ref override its target)."""
+    if depth > _MAX_DEPTH:
+        raise ValueError("$ref/allOf chain too deep (a cycle without structure?)")
+    if not isinstance(schema, dict):
+        return {}  # true/false/absent schemas: no constraint worth comparing
+    node = dict(schema)
+    parts = [_flatten(_resolve(doc, node.pop("$ref")), doc, depth + 1)] if isinstance(node.get("$ref"), str) else []
+    parts += [_flatten(sub, doc, depth + 1) for sub in node.pop("allOf", [])]
+    for part in parts:
+        node = _merge(part, node)
+    return node
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Keywords of ``over`` win, except properties and required, which are united."""
+    out = {**base, **over}
+    if "properties" in base and "properties" in over:
+        out["properties"] = {**base["properties"], **over["properties"]}
+    if "required" in base and "required" in over:
+        out["required"] = list(dict.fromkeys([*base["required"], *over["required"]]))
+    return out
+
+
+def _is_null(node: dict[str, Any]) -> bool:
+    return node.get("type") in ("null", ["null"]) or node.get("enum") == [None]
+
+
+def _view(schema: Any, doc: Mapping[str, Any]) -> _View:
+    """Resolve one level: $ref/allOf inlined, ``X or null`` unwrapped to X plus a nullable flag."""
+    node, ref = _flatten(schema, doc), _ref_name(schema)
+    nullable = node.get("nullable") is True  # OpenAPI 3.0 spelling
+    for key in ("anyOf", "oneOf"):
+        raw = node.pop(key, [])
+        kept = [(b, _flatten(b, doc)) for b in raw]
+        kept = [(b, flat) for b, flat in kept if not _is_null(flat)]
+        nullable |= len(kept) < len(raw)
+        if len(kept) == 1:
+            ref = ref or _ref_name(kept[0][0])  # Optional[Model] is still Model, for labels and cycles
+            node = _merge(kept[0][1], node)
+        elif kept:  # a real union: the families of all branches, the properties of object branches
+            node["type"] = sorted({t for _, flat in kept for t in _families(flat)})
+            for _, flat in kept:
+                node = _merge(flat, node) if "properties" in flat else node
+    types = set(_families(node))
+    values = node.get("enum", [node["const"]] if "const" in node else None)
+    nullable |= "null" in types or (values is not None and None in values)
+    properties, extra = node.get("properties"), node.get("additionalProperties")
+    return _View(
+        types=frozenset(types - {"null"}),
+        nullable=nullable,
+        fmt=node.get("format"),
+        enum=None if values is None else frozenset(json.dumps(v, sort_keys=True) for v in values if v is not None),
+        properties=properties if isinstance(properties, dict) else {},
+        required=frozenset(node.get("required") or ()),
+        items=node.get("items"),
+        extra=extra if isinstance(extra, dict) else None,
+        ref=ref,
+    )
+
+
+def _families(node: dict[str, Any]) -> list[str]:
+    """The declared type(s), or those implied by structure or enum values."""
+    declared = node.get("type")
+    if declared is not None:
+        return [declared] if isinstance(declared, str) else list(declared)
+    if "properties" in node or isinstance(node.get("additionalProperties"), dict):
+        return ["object"]
+    if "items" in node:
+        return ["array"]
+    values = node.get("enum", [node["const"]] if "const" in node else [])
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
+    return sorted({names.get(type(v), "object") for v in values})
+
+
+def _pair(fake: Iterable[str], upstream: Iterable[str]) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """Match names exactly, then by case only: (fake, upstream) pairs, unmatched upstream, unmatched fake."""
+    fake, upstream = list(fake), list(upstream)
+    fake_left = [n for n in fake if n not in upstream]
+    pairs: list[tuple[str, str]] = []
+    missing: list[str] = []
+    for name in upstream:
+        twin = name if name in fake else next((n for n in fake_left if n.casefold() == name.casefold()), None)
+        if twin is None:
+            missing.append(name)
+            continue
+        if twin != name:
+            fake_left.remove(twin)
+        pairs.append((twin, name))
+    return pairs, missing, fake_left
+
+
+def _show_types(view: _View) -> str | list[str]:
+    return sorted(view.types) if len(view.types) > 1 else next(iter(view.types), "any")
+
+
+def _show_enum(values: frozenset[str] | None) -> list[Any] | None:
+    return None if values is None else [json.loads(v) for v in sorted(values)]
+
+
+def _media(media_type: str) -> str:
+    return media_type.split(";", 1)[0].strip().lower()
+
+
+class _Differ:
+    """Walks two documents side by side, collecting the differences of one operation."""
+
+    def __init__(self, fake_doc: Mapping[str, Any], upstream_doc: Mapping[str, Any]) -> None:
+        self.fake_doc, self.upstream_doc = fake_doc, upstream_doc
+        self.found: list[Difference] = []
+        self._active: set[tuple[str | None, str | None]] = set()
+
+    def add(self, kind: str, where: str, fake: Any, upstream: Any) -> None:
+        self.found.append(Difference(kind, where, fake, upstream))
+
+    def schema(self, fake: Any, upstream: Any, where: str, depth: int = 0, nullable: bool = True) -> None:
+        f, u = _view(fake, self.fake_doc), _view(upstream, self.upstream_doc)
+        key = (f.ref, u.ref)
+        if (key != (None, None) and key in self._active) or depth > _MAX_DEPTH:
+            return  # this pair of schemas is already being compared further up: a cycle
+        if f.ref and u.ref and f.ref != u.ref:
+            self.add("schema-name", where, f.ref, u.ref)
+        if f.types != u.types:
+            self.add("type", where, _show_types(f), _show_types(u))
+        if nullable and f.nullable != u.nullable:
+            self.add("nullable", where, f.nullable, u.nullable)
+        if f.fmt != u.fmt and not (f.fmt is None and u.fmt in _SILENT_FORMATS):
+            self.add("format", where, f.fmt, u.fmt)
+        if f.enum != u.enum:
+            self.add("enum", where, _show_enum(f.enum), _show_enum(u.enum))
+        if f.types != u.types:
+            return  # an object where Dinero has a string: its members would only repeat that
+        self._active.add(key)
+        try:
+            self._children(f, u, where, depth + 1)
+        finally:
+            self._active.discard(key)
+
+    def _children(self, f: _View, u: _View, where: str, depth: int) -> None:
+        pairs, missing, extra = _pair(f.properties, u.properties)
+        for name in missing:
+            self.add("property-missing", f"{where}.{name}", None, name)
+        for name in extra:
+            self.add("property-extra", f"{where}.{name}", name, None)
+        for fake_name, name in pairs:
+            at = f"{where}.{name}"
+            if fake_name != name:
+                self.add("casing", at, fake_name, name)
+            if (fake_name in f.required) != (name in u.required):
+                self.add("required", at, fake_name in f.required, name in u.required)
+            self.schema(f.properties[fake_name], u.properties[name], at, depth)
+        if f.items is not None and u.items is not None:
+            self.schema(f.items, u.items, f"{where}[]", depth)
+        if (f.extra is None) != (u.extra is None):
+            self.add("additional-properties", where, f.extra is not None, u.extra is not None)
+        elif f.extra is not None:
+            self.schema(f.extra, u.extra, f"{where}{{}}", depth)
+
+    def parameters(self, fake: list[dict[str, Any]], upstream: list[dict[str, Any]]) -> None:
+        for location in ("path", "query"):
+            f = {p.get("name", ""): p for p in fake if p.get("in") == location}
+            u = {p.get("name", ""): p for p in upstream if p.get("in") == location}
+            pairs, missing, extra = _pair(f, u)
+            for name in missing:
+                self.add("parameter-missing", f"parameter {location} {name}", None, name)
+            for name in extra:
+                self.add("parameter-extra", f"parameter {location} {name}", name, None)
+            for fake_name, name in pairs:
+                where = f"parameter {location} {name}"
+                if fake_name != name:
+                    self.add("casing", where, fake_name, name)
+                fake_req, up_req = bool(f[fake_name].get("required")), bool(u[name].get("required"))
+                if fake_req != up_req:
+                    self.add("parameter-required", where, fake_req, up_req)
+                # A query string cannot carry null, so Optional[...] is no difference here.
+                self.schema(f[fake_name].get("schema"), u[name].get("schema"), where, nullable=False)
+
+    def content(self, fake: Mapping[str, Any], upstream: Mapping[str, Any], prefix: str) -> None:
+        f = {_media(k): v or {} for k, v in fake.items()}
+        u = {_media(k): v or {} for k, v in upstream.items()}
+        for media in sorted(u.keys() - f.keys()):
+            self.add("media-type-missing", prefix, None, media)
+        for media in sorted(f.keys() - u.keys()):
+            self.add("media-type-extra", prefix, media, None)
+        for media in sorted(u.keys() & f.keys()):
+            label = prefix if media == "application/json" else f"{prefix} {media}"
+            if "schema" in u[media]:  # a side without a schema is compared as "any"
+                root = _ref_name(u[media]["schema"]) or _ref_name(f[media].get("schema")) or "body"
+                self.schema(f[media].get("schema"), u[media]["schema"], f"{label} {root}")
+            elif u[media].get("encoding"):  # multipart without a schema: the part names are the contract
+                names = set(f[media].get("encoding") or ()) | set(
+                    _view(f[media].get("schema"), self.fake_doc).properties
+                )
+                for name in sorted(set(u[media]["encoding"]) - names):
+                    self.add("property-missing", f"{label} parts.{name}", None, name)
+
+    def operation(self, fake_item: Mapping[str, Any], upstream_item: Mapping[str, Any], method: str) -> None:
+        f_op, u_op = fake_item[method.lower()], upstream_item[method.lower()]
+        self.parameters(
+            _parameters(self.fake_doc, fake_item, f_op), _parameters(self.upstream_doc, upstream_item, u_op)
+        )
+        f_body, u_body = (
+            _resolved(self.fake_doc, f_op.get("requestBody")),
+            _resolved(self.upstream_doc, u_op.get("requestBody")),
+        )
+        if u_body is not None and f_body is None:
+            self.add("request-body-missing", "request", None, sorted(u_body.get("content") or {}))
+        elif f_body is not None and u_body is None:
+            self.add("request-body-extra", "request", sorted(f_body.get("content") or {}), None)
+        elif f_body is not None and u_body is not None:
+            self.content(f_body.get("content") or {}, u_body.get("content") or {}, "request")
+        f_responses = {str(k): v for k, v in (f_op.get("responses") or {}).items()}
+        u_ok = _resolved(self.upstream_doc, (u_op.get("responses") or {}).get("200"))
+        f_ok = _resolved(self.fake_doc, f_responses.get("200"))
+        if u_ok is None:
+            return  # Dinero documents a 200 for every operation; nothing to hold the fake to otherwise
+        if f_ok is None:
+            self.add("response-status", "response", sorted(s for s in f_responses if s.startswith("2")), ["200"])
+            return
+        u_content, f_content = u_ok.get("content") or {}, f_ok.get("content") or {}
+        if not u_content and f_content:
+            # Dinero leaves some bodies undocumented (e.g. webhook lists); the fake may say more.
+            self.add("response-undocumented", "response", sorted(f_content), None)
+        elif u_content and not f_content:
+            self.add("response-missing", "response", None, sorted(u_content))
+        elif u_content:
+            self.content(f_content, u_content, "response")
+
+
+def _resolved(doc: Mapping[str, Any], node: Any) -> dict[str, Any] | None:
+    return _flatten(node, doc) if isinstance(node, dict) else None
+
+
+def _parameters(doc: Mapping[str, Any], item: Mapping[str, Any], op: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Path-item and operation parameters, $refs resolved, the operation's winning."""
+    merged: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for raw in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
+        param = _flatten(raw, doc)
+        merged[(param.get("in"), param.get("name"))] = param
+    return list(merged.values())
+
+
+# ---------------------------------------------------------------- operations
+
+
+def _operations(doc: Mapping[str, Any]) -> set[tuple[str, str]]:
+    return {
+        (method.upper(), path)
+        for path, item in (doc.get("paths") or {}).items()
+        for method in (item or {})
+        if method in _upstream.HTTP_METHODS
+    }
+
+
+def parse_allowlist(entries: Any) -> list[AllowEntry]:
+    """Validate allow-list entries: exactly the four keys, a known kind, a real reason."""
+    if not isinstance(entries, list):
+        raise AllowlistError("the allow-list must be a JSON list of entries")
+    keys, out = {"operation", "where", "kind", "reason"}, list[AllowEntry]()
+    for index, entry in enumerate(entries):
+        entry = vars(entry) if isinstance(entry, AllowEntry) else entry
+        if not isinstance(entry, Mapping) or set(entry) != keys or not all(isinstance(entry[k], str) for k in keys):
+            raise AllowlistError(f"entry {index}: needs exactly the string keys {sorted(keys)}")
+        if not entry["reason"].strip():
+            raise AllowlistError(f"entry {index} ({entry['operation']}): a reason is required")
+        if entry["kind"] not in KINDS:
+            raise AllowlistError(f"entry {index}: unknown kind {entry['kind']!r}; one of {sorted(KINDS)}")
+        if not re.fullmatch(r"[A-Z*]+ \S+", entry["operation"]):
+            raise AllowlistError(f"entry {index}: operation must read 'METHOD /path'")
+        out.append(AllowEntry(**{k: entry[k] for k in keys}))
+    return out
+
+
+def load_allowlist(path: str | Path = ALLOWLIST_PATH) -> list[AllowEntry]:
+    """Read and validate an allow-list file."""
+    return parse_allowlist(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def compare(fake: dict[str, Any], upstream: dict[str, Any], allowlist: list[Any] | None = None) -> Report:
+    """Compare every operation of both documents; apply the allow-list; find its stale entries."""
+    entries = parse_allowlist(allowlist or [])
+    used: set[AllowEntry] = set()
+    fake_ops, upstream_ops = _operations(fake), _operations(upstream)
+    order = {m.upper(): i for i, m in enumerate(_upstream.HTTP_METHODS)}
+    reports: list[OperationReport] = []
+    for method, path in sorted(fake_ops | upstream_ops, key=lambda mp: (mp[1], order[mp[0]])):
+        if (method, path) not in fake_ops or (method, path) not in upstream_ops:
+            reports.append(OperationReport(method, path, "missing" if (method, path) in upstream_ops else "fake-only"))
+            continue
+        differ = _Differ(fake, upstream)
+        differ.operation(fake["paths"][path], upstream["paths"][path], method)
+        differences: list[Difference] = []
+        for diff in differ.found:
+            entry = next((e for e in entries if e.matches(f"{method} {path}", diff)), None)
+            if entry is not None:
+                used.add(entry)
+                diff = replace(diff, allowed_reason=entry.reason)
+            differences.append(diff)
+        status = "differs" if any(not d.informational for d in differences) else "agrees"
+        reports.append(OperationReport(method, path, status, differences))
+    return Report(reports, [e for e in entries if e not in used], len(upstream_ops))
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _cell(value: Any) -> str:
+    return "absent" if value is None else f"`{json.dumps(value, ensure_ascii=False)}`"
+
+
+def render_table(report: Report) -> str:
+    """The table of Dinero's operations and the summary line (what the CLI prints)."""
+    lines = ["| Operation | Status | Differences | Allowed | Informational |", "|---|---|---|---|---|"]
+    for op in (op for op in report.operations if op.status != "fake-only"):
+        info = sum(d.informational for d in op.differences)
+        allowed = sum(d.allowed_reason is not None and not d.informational for d in op.differences)
+        counts = ("", "", "") if op.status == "missing" else (len(op.differences) - info, allowed, info)
+        lines.append(f"| `{op.operation}` | {op.status} | {counts[0]} | {counts[1]} | {counts[2]} |")
+    return "\n".join([*lines, "", f"**{report.summary()}**"])
+
+
+def render_markdown(report: Report) -> str:
+    """The whole COVERAGE.md: table, fake-only operations, details, stale entries."""
+    out = [
+        "# Dinero API coverage",
+        "",
+        "<!-- Generated by `fake-dinero coverage`; do not edit. Regenerate instead. -->",
+        "",
+        "The fake's OpenAPI document compared with Dinero's, operation by operation. Differences with",
+        "a reason are allowed by `contracts/allowlist.json`; informational ones never fail.",
+        "",
+        render_table(report),
+        "",
+        "## Fake-only operations",
+        "",
+        *([f"- `{op.operation}`" for op in report.operations if op.status == "fake-only"] or ["None."]),
+        "",
+        "## Differences",
+        "",
+    ]
+    for op in (op for op in report.operations if op.differences):
+        out += [f"### `{op.operation}`", ""]
+        for d in op.differences:
+            note = " (informational)" if d.informational else ""
+            note += f" — allowed: {d.allowed_reason}" if d.allowed_reason else ""
+            out.append(f"- **{d.kind}** at `{d.where}`: fake {_cell(d.fake)}, Dinero {_cell(d.upstream)}{note}")
+        out.append("")
+    if not any(op.differences for op in report.operations):
+        out += ["None.", ""]
+    if report.stale_allowlist:
+        out += ["## Stale allow-list entries", ""]
+        out += [f"- `{e.operation}` {e.kind} at `{e.where}`: matches no difference" for e in report.stale_allowlist]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def write_coverage(report: Report, path: str | Path = COVERAGE_PATH) -> None:
+    """Write the generated coverage file with LF endings, so a test can compare its text."""
+    with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(render_markdown(report))
+
+
+def fake_document() -> dict[str, Any]:
+    """The fake's own document, from its route table (imported late: that imports the whole app)."""
+    import fake_dinero  # noqa: F401  first: contracts.openapi and fake_dinero.resources import each other
+    from contracts import openapi
+
+    build = getattr(openapi, "served_document", None) or openapi.build_document
+    document: dict[str, Any] = build()
+    return document
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``fake-dinero coverage``: print the table, write the coverage file; --check for CI."""
+    parser = argparse.ArgumentParser(
+        prog="fake-dinero coverage", description="Compare the fake's contract with Dinero's."
+    )
+    parser.add_argument("--upstream", default=str(_upstream.COPY_PATH), help="Dinero's document, path or URL")
+    parser.add_argument("--fake", help="the fake's document as a JSON file (default: generate it)")
+    parser.add_argument("--allowlist", default=str(ALLOWLIST_PATH), help="the reviewed allow-list")
+    parser.add_argument("--write", default=str(COVERAGE_PATH), help="coverage file to write; '-' for none")
+    parser.add_argument("--check", action="store_true", help="exit 1 on a disagreement or a stale allow-list entry")
+    args = parser.parse_args(argv)
+    try:
+        upstream_doc = _upstream.read_source(args.upstream)
+        fake_doc = _upstream.read_source(args.fake) if args.fake else fake_document()
+        report = compare(fake_doc, upstream_doc, load_allowlist(args.allowlist))
+    except (OSError, ValueError, KeyError, ImportError) as exc:  # AllowlistError is a ValueError
+        print(f"fake-dinero coverage: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    print(render_table(report))
+    if args.write != "-":
+        write_coverage(report, args.write)
+        print(f"wrote {args.write}")
+    for operation, d in report.failures():
+        print(f"DIFFERS {operation}: {d.kind} at {d.where}: fake {_cell(d.fake)}, Dinero {_cell(d.upstream)}")
+    for e in report.stale_allowlist:
+        print(f"STALE allow-list entry: {e.operation} {e.kind} at {e.where}")
+    return 1 if args.check and not report.ok else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
