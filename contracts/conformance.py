@@ -534,12 +534,9 @@ def write_coverage(report: Report, path: str | Path = COVERAGE_PATH) -> None:
 
 def fake_document() -> dict[str, Any]:
     """The fake's own document, from its route table (imported late: that imports the whole app)."""
-    import fake_dinero  # noqa: F401  first: contracts.openapi and fake_dinero.resources import each other
-    from contracts import openapi
+    from contracts.openapi import served_document
 
-    build = getattr(openapi, "served_document", None) or openapi.build_document
-    document: dict[str, Any] = build()
-    return document
+    return served_document()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

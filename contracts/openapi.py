@@ -18,12 +18,10 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from fake_dinero.routing import Operation, Routes, RouteTable
+from fake_dinero.routing import Operation, RouteTable
 
 REF = "#/components/schemas/{model}"
 VERSION = "0.1.0"
-
-routes = Routes(tag="Contract")
 
 _SCOPES = {"GET": "dineropublicapi:read"}
 _WRITE = "dineropublicapi:write"
@@ -44,6 +42,13 @@ ERROR_SCHEMA: dict[str, Any] = {
             },
         },
     },
+}
+
+OAUTH_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An OAuth 2.0 error (RFC 6749 §5.2).",
+    "required": ["error"],
+    "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
 }
 
 TAGS = {
@@ -82,7 +87,7 @@ def build_document(table: RouteTable) -> dict[str, Any]:
         "tags": [{"name": name, "description": text} for name, text in TAGS.items()],
         "paths": paths,
         "components": {
-            "schemas": {**_schemas(models), "DineroError": ERROR_SCHEMA},
+            "schemas": {**_schemas(models), "DineroError": ERROR_SCHEMA, "OAuthError": OAUTH_ERROR_SCHEMA},
             "securitySchemes": {"OAuth2": _oauth2()},
         },
     }
@@ -106,23 +111,46 @@ def _operation(operation: Operation, models: dict[type[BaseModel], str]) -> dict
     if operation.response is not None:
         ok["content"] = {"application/json": {"schema": _schema_of(operation.response, models, "serialization")}}
     responses: dict[str, Any] = {"200": ok}
-    if operation.upstream:
-        error = {"content": {"application/json": {"schema": {"$ref": REF.format(model="DineroError")}}}}
-        responses.update(
-            {
-                "400": {"description": "Validation error (codes 42, 43, 46, 58, 65)", **error},
-                "401": {"description": "No, an expired, or another organization's token"},
-                "403": {"description": "No Pro subscription (code 90) or a missing scope (code 41)", **error},
-                "404": {"description": "Not found (code 40); an unknown route is an HTML page"},
-                "429": {"description": "More than 100 calls a minute: 'API calls quota exceeded!'"},
-            }
-        )
+    for status in _answers(operation):
+        responses[str(status)] = _answer(status, operation.answer_body)
     document["responses"] = responses
     if operation.public:
         document["security"] = []
     else:
         document["security"] = [{"OAuth2": [_SCOPES.get(operation.method, _WRITE)]}]
     return document
+
+
+_DINERO_ANSWERS = (400, 401, 403, 404, 429)
+_DESCRIPTIONS = {
+    302: "Redirect to the client's redirect URI (or the consent page)",
+    400: "Bad request",
+    401: "No, an expired, or another organization's token (or a bad client)",
+    403: "No Pro subscription (code 90) or a missing scope (code 41)",
+    404: "Not found (code 40); an unknown route is an HTML page",
+    429: "More than 100 calls a minute: 'API calls quota exceeded!'",
+}
+
+
+def _answers(operation: Operation) -> tuple[int, ...]:
+    if operation.answers is not None:
+        return operation.answers
+    return _DINERO_ANSWERS if operation.upstream else (400,)
+
+
+def _answer(status: int, body: str) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": _DESCRIPTIONS.get(status, "")}
+    if status == 302:
+        return answer
+    if status == 429:
+        answer["content"] = {"text/plain": {"schema": {"type": "string"}}}
+    elif status == 401 and body == "DineroError":
+        answer["content"] = {"application/json": {"schema": {"type": "object"}}}
+    elif body == "html":
+        answer["content"] = {"text/html": {"schema": {"type": "string"}}}
+    else:
+        answer["content"] = {"application/json": {"schema": {"$ref": REF.format(model=body)}}}
+    return answer
 
 
 def _path_parameter(name: str) -> dict[str, Any]:
@@ -212,12 +240,6 @@ def _oauth2() -> dict[str, Any]:
             },
         },
     }
-
-
-@routes.get("/openapi.json", public=True, upstream=False)
-def openapi_json(call: Any) -> dict[str, Any]:
-    """This OpenAPI document."""
-    return served_document()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -52,6 +52,8 @@ class LegacyTokenResponse(DineroModel):
     body=LegacyTokenForm,
     form=True,
     response=LegacyTokenResponse,
+    answers=(400, 401),
+    answer_body="OAuthError",
 )
 def legacy_token(call: Call) -> ApiResponse:
     """The password grant of Dinero's legacy authorization server."""

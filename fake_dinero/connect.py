@@ -93,7 +93,7 @@ def _sign(claims: dict[str, Any], typ: str) -> str:
     return jwt.encode(claims, key.private, algorithm="RS256", headers={"kid": key.kid, "typ": typ})
 
 
-@routes.get("/.well-known/openid-configuration", public=True, upstream=False)
+@routes.get("/.well-known/openid-configuration", public=True, upstream=False, answers=())
 def discovery(call: Call) -> dict[str, Any]:
     """URLs come from the request, so the document names whichever host served it."""
     issuer = call.request.origin
@@ -115,7 +115,7 @@ def discovery(call: Call) -> dict[str, Any]:
     }
 
 
-@routes.get("/.well-known/openid-configuration/jwks", public=True, upstream=False)
+@routes.get("/.well-known/openid-configuration/jwks", public=True, upstream=False, answers=())
 def jwks(call: Call) -> dict[str, Any]:
     return {"keys": [signing_key().public_jwk]}
 
@@ -180,7 +180,7 @@ class _AuthorizeRequest:
     user: ConnectUser
 
 
-@routes.get("/connect/authorize", public=True, upstream=False)
+@routes.get("/connect/authorize", public=True, upstream=False, answers=(302, 400), answer_body="html")
 def authorize(call: Call) -> ApiResponse:
     """The fake user is signed in and consents at once, unless the client asks for a consent page."""
     try:
@@ -192,7 +192,7 @@ def authorize(call: Call) -> ApiResponse:
     return _issue_code(call.world, request, request.scopes)
 
 
-@routes.post("/connect/consent", public=True, upstream=False)
+@routes.post("/connect/consent", public=True, upstream=False, answers=(302, 400), answer_body="html")
 def consent(call: Call) -> ApiResponse:
     """The consent page's form: the authorize request again, the button pressed and
     the scopes left ticked."""
@@ -297,7 +297,7 @@ def _issue_code(world: World, request: _AuthorizeRequest, scopes: tuple[str, ...
 # -- token -----------------------------------------------------------------------
 
 
-@routes.post("/connect/token", public=True, upstream=False)
+@routes.post("/connect/token", public=True, upstream=False, answers=(400,), answer_body="OAuthError")
 def token(call: Call) -> ApiResponse:
     """Every error is 400, as IdentityServer answers, invalid_client included."""
     world, request = call.world, call.request

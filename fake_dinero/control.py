@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field
 
 from .call import Call
 from .errors import validation_error
@@ -142,11 +144,17 @@ routes = Routes(tag="Control plane (fake only)")
 _OPTIONS = {"public": True, "upstream": False}
 
 
+MAX_SEED = 10_000
+"""Rows one seed call may add: enough for any paging test, small enough to stay fast."""
+MAX_ADVANCE = 100 * 366 * 24 * 3600.0
+"""A century, either way: further than any test needs, nearer than datetime's end."""
+
+
 class SeedRequest(DineroModel):
     scenario: str | None = None
     organizationId: Int | None = None
-    contacts: Int = 0
-    products: Int = 0
+    contacts: Annotated[Int, Field(ge=0, le=MAX_SEED)] = 0
+    products: Annotated[Int, Field(ge=0, le=MAX_SEED)] = 0
 
 
 class ClockRequest(DineroModel):
@@ -156,25 +164,25 @@ class ClockRequest(DineroModel):
     unfreeze: Bool = False
     at: str | None = None
     set: str | None = None
-    advance: float | None = None
+    advance: Annotated[float, Field(ge=-MAX_ADVANCE, le=MAX_ADVANCE)] | None = None
 
 
 class FaultRequest(DineroModel):
-    kind: str
+    kind: Literal["error", "rate_limit", "malformed", "drop", "latency"]
     method: str = "*"
     path: str = "*"
     organizationId: Int | None = None
-    status: Int = 500
+    status: Annotated[Int, Field(ge=400, le=599)] = 500
     code: Int | None = None
     message: str | None = None
-    seconds: float = 0.0
-    times: Int | None = None
-    probability: float | None = None
+    seconds: Annotated[float, Field(ge=0, le=3600)] = 0.0
+    times: Annotated[Int, Field(ge=1)] | None = None
+    probability: Annotated[float, Field(ge=0, le=1)] | None = None
 
 
 class OrganizationRequest(DineroModel):
-    id: Int
-    name: str = "Ny Organisation ApS"
+    id: Annotated[Int, Field(ge=1)]
+    name: Annotated[str, Field(min_length=1)] = "Ny Organisation ApS"
     pro: Bool = True
 
 
@@ -236,14 +244,17 @@ def clock(call: Call) -> dict[str, Any]:
 @routes.post(f"{PREFIX}/clock", body=ClockRequest, **_OPTIONS)
 def move_clock(call: Call) -> dict[str, Any]:
     control, body = call.fake.control, call.body(ClockRequest)
-    if body.freeze:
-        control.freeze(_moment(body.at, "at") if body.at else None)
-    if body.unfreeze:
-        control.unfreeze()
-    if body.set:
-        control.set_time(_moment(body.set, "set"))
-    if body.advance:
-        control.advance(body.advance)
+    try:
+        if body.freeze:
+            control.freeze(_moment(body.at, "at") if body.at else None)
+        if body.unfreeze:
+            control.unfreeze()
+        if body.set:
+            control.set_time(_moment(body.set, "set"))
+        if body.advance:
+            control.advance(body.advance)
+    except OverflowError:
+        raise validation_error({"advance": "That would move the clock past the years a datetime can hold."}) from None
     return _clock(control)
 
 
@@ -256,11 +267,7 @@ def list_faults(call: Call) -> list[dict[str, Any]]:
 def add_fault(call: Call) -> dict[str, Any]:
     body = call.body(FaultRequest)
     options = body.model_dump(exclude={"kind", "organizationId"})
-    try:
-        rule = call.fake.faults.add(body.kind, organization_id=body.organizationId, **options)  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise validation_error({"kind": str(exc)}) from None
-    return rule.to_json()
+    return call.fake.faults.add(body.kind, organization_id=body.organizationId, **options).to_json()
 
 
 @routes.delete(f"{PREFIX}/faults", **_OPTIONS)

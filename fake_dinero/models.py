@@ -114,10 +114,15 @@ Guid = Annotated[
 OptionalGuid = Annotated[Guid | None, BeforeValidator(_blank_is_none)]
 """A GUID a client may leave out; ``""`` counts as left out, as ``null`` does."""
 
+ZONELESS_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?$"
+"""What Dinero sends for a datetime. Its document says ``format: date-time``, but
+RFC 3339 wants a zone and Dinero sends none (reference §2.3), so the fake's
+document states the pattern it really sends."""
+
 DineroDateTime = Annotated[
     datetime,
     PlainSerializer(render_datetime, return_type=str),
-    WithJsonSchema({"type": "string", "format": "date-time"}),
+    WithJsonSchema({"type": "string", "pattern": ZONELESS_DATETIME}),
 ]
 """A datetime rendered as Dinero does: UTC without zone, trimmed fraction."""
 

@@ -52,6 +52,11 @@ class Operation:
     """The 200 answer's model, ``list[Model]``, or None for Dinero's empty 200."""
     query: Any = ()
     """``QueryParam``s, or a list endpoint's ``ListRules`` (which knows its own)."""
+    answers: tuple[int, ...] | None = None
+    """Statuses besides 200 it gives; None: Dinero's (400, 401, 403, 404, 429) for
+    Dinero's operations, 400 for the control plane."""
+    answer_body: str = "DineroError"
+    """What those answers carry: ``DineroError``, ``OAuthError`` or ``html``."""
     public: bool = False
     """No bearer token needed (the token endpoint)."""
     needs_pro: bool = True

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from contracts import openapi
-
-from .. import auth, connect, control
+from .. import auth, connect, control, docs
 from ..routing import RouteTable
 from . import contacts, organizations, products
 
@@ -13,7 +11,7 @@ ROUTE_TABLE = RouteTable(
         auth.routes,
         connect.routes,
         control.routes,
-        openapi.routes,
+        docs.routes,
         organizations.routes,
         contacts.routes,
         products.routes,
