@@ -76,6 +76,7 @@ def build_document(table: RouteTable) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for operation in table.operations:
         paths.setdefault(operation.path, {})[operation.method.lower()] = _operation(operation, models)
+    _add_links(table, paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -151,6 +152,49 @@ def _answer(status: int, body: str) -> dict[str, Any]:
     else:
         answer["content"] = {"application/json": {"schema": {"$ref": REF.format(model=body)}}}
     return answer
+
+
+def _add_links(table: RouteTable, paths: dict[str, dict[str, Any]]) -> None:
+    """OpenAPI links from each create to the operations on what it created, so a
+    stateful client (schemathesis) can follow Dinero's flows: ``POST .../contacts``
+    answers ``{ContactGuid}``, which every ``.../contacts/{guid}...`` operation takes.
+
+    The rule is Dinero's own shape: a POST whose answer has one ``...Guid`` property
+    links to the operations whose path (on any version) continues its path with one
+    parameter and then only literal segments.
+    """
+    for create in table.operations:
+        guid = _created_guid(create)
+        if guid is None:
+            continue
+        base = _unversioned(create.path)
+        links: dict[str, Any] = {}
+        for target in table.operations:
+            rest = _unversioned(target.path)[len(base) :] if _unversioned(target.path).startswith(base) else ""
+            segments = rest.split("/")[1:]
+            if not segments or not segments[0].startswith("{") or any("{" in part for part in segments[1:]):
+                continue
+            parameters = {segments[0][1:-1]: f"$response.body#/{guid}"}
+            parameters.update({name: f"$request.path.{name}" for name in create.params})
+            version = target.path.split("/")[1]
+            name = target.handler.__name__.title().replace("_", "") + ("" if version == "v1" else version.upper())
+            pointer = target.path.replace("~", "~0").replace("/", "~1")
+            links[name] = {"operationRef": f"#/paths/{pointer}/{target.method.lower()}", "parameters": parameters}
+        if links:
+            paths[create.path][create.method.lower()]["responses"]["200"]["links"] = links
+
+
+def _created_guid(operation: Operation) -> str | None:
+    if operation.method != "POST" or not isinstance(operation.response, type):
+        return None
+    fields = [name for name in operation.response.model_fields if name.endswith("Guid")]
+    return fields[0] if len(fields) == 1 and len(operation.response.model_fields) == 1 else None
+
+
+def _unversioned(path: str) -> str:
+    """A path without its version segment: ``/v1.2/{organizationId}/x`` -> ``/{organizationId}/x``."""
+    parts = path.split("/", 2)
+    return "/" + parts[2] if len(parts) > 2 and parts[1].startswith("v") else path
 
 
 def _path_parameter(name: str) -> dict[str, Any]:
