@@ -52,9 +52,11 @@ __all__ = [
     "Condition",
     "contact_bodies",
     "contact_note_bodies",
+    "contact_query_filter_conditions",
     "contact_query_filters",
     "model_bodies",
     "product_bodies",
+    "product_query_filter_conditions",
     "product_query_filters",
     "query_filter_conditions",
     "query_filters",
@@ -477,11 +479,21 @@ def _filterable(
     return per_field
 
 
+def contact_query_filter_conditions(*, values: Strategy[str] | None = None) -> Strategy[list[Condition]]:
+    """Conditions over the contacts lists' filterable fields (see ``query_filter_conditions``)."""
+    return query_filter_conditions(_filterable(_contacts.LIST_V1, _contacts.ContactReadModel, values))
+
+
 def contact_query_filters(*, values: Strategy[str] | None = None) -> Strategy[str]:
     """``queryFilter`` strings for the contacts lists (v1 and v2) over their filterable fields."""
-    return query_filters(_filterable(_contacts.LIST_V1, _contacts.ContactReadModel, values))
+    return contact_query_filter_conditions(values=values).map(render_query_filter)
+
+
+def product_query_filter_conditions(*, values: Strategy[str] | None = None) -> Strategy[list[Condition]]:
+    """Conditions over the products list's filterable fields (see ``query_filter_conditions``)."""
+    return query_filter_conditions(_filterable(_products.LIST_PRODUCTS, _products.ProductReadModel, values))
 
 
 def product_query_filters(*, values: Strategy[str] | None = None) -> Strategy[str]:
     """``queryFilter`` strings for the products list over its filterable fields."""
-    return query_filters(_filterable(_products.LIST_PRODUCTS, _products.ProductReadModel, values))
+    return product_query_filter_conditions(values=values).map(render_query_filter)
