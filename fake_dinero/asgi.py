@@ -8,14 +8,10 @@ import logging
 import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from .fake import FakeDinero
 from .http import ApiRequest
-
-_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
-
 
 class ConnectionDropped(Exception):
     """Raised after the status line to make the server hang up mid-answer (a drop fault)."""
@@ -39,8 +35,10 @@ class _Door:
         delivery = self.fake.deliver(
             ApiRequest(
                 method=request.method,
-                path=request.url.path,
-                query_string=request.url.query,
+                # The scope's own path: request.url goes through urllib, which drops
+                # tabs and newlines from a URL (an encoded %0A would vanish).
+                path=scope["path"],
+                query_string=scope["query_string"].decode("latin-1"),
                 headers={key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]},
                 body=await request.body(),
                 scheme=request.url.scheme,
@@ -63,7 +61,10 @@ def create_app(fake: FakeDinero | None = None) -> Starlette:
     """A Starlette app serving ``fake`` (a fresh demo fake when none is given)."""
     fake = fake if fake is not None else FakeDinero()
     logging.getLogger("uvicorn.error").addFilter(_QUIET_DROPS)
-    app = Starlette(routes=[Route("/{path:path}", _Door(fake), methods=_METHODS)])
+    # Every path goes to the door: no Starlette route (its ``{path:path}`` pattern stops
+    # at a newline, so an encoded %0A in a path got Starlette's own plain-text 404).
+    app = Starlette()
+    app.router.default = _Door(fake)
     app.state.fake = fake
     return app
 

@@ -87,3 +87,9 @@ def test_create_app_without_arguments_serves_the_demo_organization() -> None:
         auth=(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET),
     )
     assert response.status_code == 200
+
+
+def test_an_encoded_newline_in_a_path_still_reaches_the_fake(http: AsgiClient, token: str) -> None:
+    response = http.get("/v1/123456/contacts/%0A", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 400
+    assert response.json()["validationErrors"] == {"guid": "The value '\n' is not valid."}
