@@ -13,6 +13,7 @@ from starlette.types import Receive, Scope, Send
 from .fake import FakeDinero
 from .http import ApiRequest
 
+
 class ConnectionDropped(Exception):
     """Raised after the status line to make the server hang up mid-answer (a drop fault)."""
 

@@ -321,3 +321,13 @@ def test_export_on_exit_and_import_carry_state_across_restarts(tmp_path: Path) -
 def test_a_missing_import_file_is_reported_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--port", "0", "--import", str(tmp_path / "missing.json")]) == 1
     assert "missing.json" in capsys.readouterr().err
+
+
+def test_coverage_is_a_fake_dinero_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["coverage", "--check", "--write", "-"]) == 0
+    assert "Dinero operations implemented" in capsys.readouterr().out
+
+
+def test_contract_is_a_fake_dinero_command_that_refuses_missing_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["contract", "--base-url", "http://127.0.0.1:1"]) == 2
+    assert "--org" in capsys.readouterr().err
