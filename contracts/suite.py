@@ -36,7 +36,6 @@ from urllib.parse import urlsplit
 import httpx
 
 from contracts import upstream
-from fake_dinero.models import ZONELESS_DATETIME
 
 NAME_PREFIX = "fake-dinero contract "
 TAG_PREFIX = "fake-dinero-contract:"
@@ -65,20 +64,9 @@ ERROR_SCHEMA: dict[str, Any] = {
 """Dinero's error body (not in its document). Only what clients branch on is required; more keys are fine."""
 
 
-def _zoneless(node: Any) -> Any:
-    """Read ``format: date-time`` as the zone-less pattern Dinero actually sends."""
-    if isinstance(node, dict):
-        if node.get("format") == "date-time":
-            node = {**{k: v for k, v in node.items() if k != "format"}, "pattern": ZONELESS_DATETIME}
-        return {key: _zoneless(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_zoneless(item) for item in node]
-    return node
-
-
 @functools.cache
 def _components() -> dict[str, Any]:
-    return dict(_zoneless(upstream.load()["components"]))
+    return dict(upstream.as_dinero_answers(upstream.load()["components"]))
 
 
 @functools.cache
@@ -86,7 +74,7 @@ def response_schema(method: str, path: str) -> dict[str, Any] | None:
     """The 200 JSON schema Dinero documents for an operation; None for an empty answer."""
     ok = upstream.operation(method, path)["responses"].get("200", {})
     found = ok.get("content", {}).get("application/json", {}).get("schema")
-    return None if found is None else dict(_zoneless(found))
+    return None if found is None else dict(upstream.as_dinero_answers(found))
 
 
 def all_fields(model: str) -> str:

@@ -251,6 +251,21 @@ def _differences(committed: dict[str, Any], expected: dict[str, Any]) -> list[st
     return lines
 
 
+def as_dinero_answers(node: Any) -> Any:
+    """Dinero's document read as Dinero really answers: ``format: date-time`` becomes
+    the zone-less pattern Dinero sends (RFC 3339 wants a zone; Dinero sends none,
+    reference §2.3). Returns a copy."""
+    from fake_dinero.models import ZONELESS_DATETIME
+
+    if isinstance(node, dict):
+        if node.get("format") == "date-time":
+            node = {**{key: value for key, value in node.items() if key != "format"}, "pattern": ZONELESS_DATETIME}
+        return {key: as_dinero_answers(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [as_dinero_answers(item) for item in node]
+    return node
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI: regenerate the committed copy, or --check that it is current."""
     parser = argparse.ArgumentParser(

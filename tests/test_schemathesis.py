@@ -43,7 +43,6 @@ from contracts import upstream
 from fake_dinero import FakeDinero, Settings, World
 from fake_dinero.asgi import create_app
 from fake_dinero.auth import issue_legacy_token
-from fake_dinero.models import ZONELESS_DATETIME
 from fake_dinero.resources import ROUTE_TABLE
 
 ORGANIZATION = "123456"
@@ -65,19 +64,7 @@ fake.control.set_baseline()  # so a reset keeps the token
 
 own = schemathesis.openapi.from_asgi("/openapi.json", app)
 
-def zoneless_datetimes(schema: Any) -> Any:
-    """Dinero's document with ``format: date-time`` replaced by the zone-less pattern Dinero sends."""
-    if isinstance(schema, dict):
-        if schema.get("format") == "date-time":
-            schema = {**schema, "pattern": ZONELESS_DATETIME}
-            del schema["format"]
-        return {key: zoneless_datetimes(value) for key, value in schema.items()}
-    if isinstance(schema, list):
-        return [zoneless_datetimes(item) for item in schema]
-    return schema
-
-
-dinero = schemathesis.openapi.from_dict(zoneless_datetimes(upstream.load()))
+dinero = schemathesis.openapi.from_dict(upstream.as_dinero_answers(upstream.load()))
 dinero.app = app
 implemented = {op.key for op in ROUTE_TABLE.operations if op.upstream}
 
