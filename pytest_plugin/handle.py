@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,17 @@ from fake_dinero.control import Control
 from fake_dinero.fake import FakeDinero
 from fake_dinero.faults import Faults
 from fake_dinero.journal import Journal
-from fake_dinero.world import World
+from fake_dinero.world import (
+    DEFAULT_API_KEY,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_VISMA_CLIENT_ID,
+    DEFAULT_VISMA_CLIENT_SECRET,
+    DEFAULT_VISMA_REDIRECT_URI,
+    DEFAULT_VISMA_USER_EMAIL,
+    Settings,
+    World,
+)
 
 DINERO_API = "https://api.dinero.dk"
 DINERO_TOKEN_URL = "https://authz.dinero.dk/dineroapi/oauth/token"
@@ -106,3 +116,39 @@ class Dinero:
 
     def import_(self, source: dict[str, Any] | str | Path) -> None:
         self.control.import_(source)
+
+
+def build_fake(options: dict[str, Any]) -> FakeDinero:
+    start = options["clock_start"]
+    if isinstance(start, str):
+        start = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    if isinstance(start, datetime) and start.tzinfo is None:
+        start = start.replace(tzinfo=timezone.utc)
+    world = World.with_demo(
+        seed=options["seed"],
+        clock=Clock(start),
+        settings=Settings(rate_limit=options["rate_limit"]),
+        organization_id=options["organization_id"],
+        pro=options["pro"],
+        contacts=options["contacts"],
+        products=options["products"],
+    )
+    world.add_demo_connect()
+    return FakeDinero(world)
+
+
+def dinero_handle(fake: FakeDinero, options: dict[str, Any], base_url: str, token_url: str, visma: str) -> Dinero:
+    return Dinero(
+        fake=fake,
+        base_url=base_url,
+        token_url=token_url,
+        client_id=DEFAULT_CLIENT_ID,
+        client_secret=DEFAULT_CLIENT_SECRET,
+        api_key=DEFAULT_API_KEY,
+        organization_id=options["organization_id"],
+        visma_base_url=visma,
+        visma_client_id=DEFAULT_VISMA_CLIENT_ID,
+        visma_client_secret=DEFAULT_VISMA_CLIENT_SECRET,
+        visma_redirect_uri=DEFAULT_VISMA_REDIRECT_URI,
+        visma_user_email=DEFAULT_VISMA_USER_EMAIL,
+    )

@@ -16,29 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from fake_dinero.clock import Clock
-from fake_dinero.fake import FakeDinero
-from fake_dinero.inprocess import InProcessDinero
-from fake_dinero.live import LiveServer
-from fake_dinero.ratelimit import parse_rate_limit
-from fake_dinero.world import (
-    DEFAULT_API_KEY,
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    DEFAULT_VISMA_CLIENT_ID,
-    DEFAULT_VISMA_CLIENT_SECRET,
-    DEFAULT_VISMA_REDIRECT_URI,
-    DEFAULT_VISMA_USER_EMAIL,
-    Settings,
-    World,
-)
+# Nothing of fake_dinero is imported here, only inside the fixtures: every pytest
+# run of a project that has fake-dinero installed loads this module, and only the
+# tests that use a fixture should pay for importing the fake.
+if TYPE_CHECKING:
+    from fake_dinero.live import LiveServer
 
-from .handle import DINERO_API, DINERO_TOKEN_URL, VISMA_CONNECT, Dinero
+    from .handle import Dinero
 
 OPTIONS: dict[str, Any] = {
     "seed": 0,
@@ -85,6 +73,8 @@ def dinero_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     if config.getoption("--dinero-seed") is not None:
         options["seed"] = config.getoption("--dinero-seed")
     if config.getoption("--dinero-rate-limit") is not None:
+        from fake_dinero.ratelimit import parse_rate_limit
+
         try:
             options["rate_limit"] = parse_rate_limit(config.getoption("--dinero-rate-limit"))
         except ValueError as exc:
@@ -102,49 +92,17 @@ def dinero_options(request: pytest.FixtureRequest) -> dict[str, Any]:
     return options
 
 
-def build_fake(options: dict[str, Any]) -> FakeDinero:
-    start = options["clock_start"]
-    if isinstance(start, str):
-        start = datetime.fromisoformat(start.replace("Z", "+00:00"))
-    if isinstance(start, datetime) and start.tzinfo is None:
-        start = start.replace(tzinfo=timezone.utc)
-    world = World.with_demo(
-        seed=options["seed"],
-        clock=Clock(start),
-        settings=Settings(rate_limit=options["rate_limit"]),
-        organization_id=options["organization_id"],
-        pro=options["pro"],
-        contacts=options["contacts"],
-        products=options["products"],
-    )
-    world.add_demo_connect()
-    return FakeDinero(world)
-
-
-def _handle(fake: FakeDinero, options: dict[str, Any], base_url: str, token_url: str, visma: str) -> Dinero:
-    return Dinero(
-        fake=fake,
-        base_url=base_url,
-        token_url=token_url,
-        client_id=DEFAULT_CLIENT_ID,
-        client_secret=DEFAULT_CLIENT_SECRET,
-        api_key=DEFAULT_API_KEY,
-        organization_id=options["organization_id"],
-        visma_base_url=visma,
-        visma_client_id=DEFAULT_VISMA_CLIENT_ID,
-        visma_client_secret=DEFAULT_VISMA_CLIENT_SECRET,
-        visma_redirect_uri=DEFAULT_VISMA_REDIRECT_URI,
-        visma_user_email=DEFAULT_VISMA_USER_EMAIL,
-    )
-
-
 @pytest.fixture
 def dinero(request: pytest.FixtureRequest) -> Iterator[Dinero]:
     """A fresh fake Dinero that answers httpx calls to Dinero's hosts in-process."""
+    from fake_dinero.inprocess import InProcessDinero
+
+    from .handle import DINERO_API, DINERO_TOKEN_URL, VISMA_CONNECT, build_fake, dinero_handle
+
     options = dinero_options(request)
     fake = build_fake(options)
     with InProcessDinero(fake) as door:
-        yield _handle(fake, options, DINERO_API, DINERO_TOKEN_URL, VISMA_CONNECT)
+        yield dinero_handle(fake, options, DINERO_API, DINERO_TOKEN_URL, VISMA_CONNECT)
     if options["strict"] and door.unrouted:
         pytest.fail(door.describe_unrouted() + "\n(use @pytest.mark.dinero(strict=False) to allow them)", pytrace=False)
 
@@ -157,6 +115,10 @@ class _Live:
 
 @pytest.fixture(scope="session")
 def _dinero_live_server(request: pytest.FixtureRequest) -> Iterator[_Live]:
+    from fake_dinero.live import LiveServer
+
+    from .handle import build_fake
+
     options = dinero_options(request)
     with LiveServer(build_fake(options)) as server:
         yield _Live(server, options)
@@ -166,6 +128,8 @@ def _dinero_live_server(request: pytest.FixtureRequest) -> Iterator[_Live]:
 def dinero_server(request: pytest.FixtureRequest, _dinero_live_server: _Live) -> Dinero:
     """The session's live fake server, reset for this test (rebuilt when the
     test's marker asks for other options than the server has)."""
+    from .handle import build_fake, dinero_handle
+
     live = _dinero_live_server
     options = dinero_options(request)
     if options == live.options:
@@ -174,4 +138,4 @@ def dinero_server(request: pytest.FixtureRequest, _dinero_live_server: _Live) ->
         live.server.fake.replace_world(build_fake(options).world)
         live.options = options
     base_url = live.server.base_url
-    return _handle(live.server.fake, options, base_url, base_url + "/dineroapi/oauth/token", base_url)
+    return dinero_handle(live.server.fake, options, base_url, base_url + "/dineroapi/oauth/token", base_url)
