@@ -285,3 +285,14 @@ def test_login_with_pkce(dinero):
 '''
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_loading_the_plugin_does_not_import_the_fake() -> None:
+    """Every pytest run of a project with fake-dinero installed loads the plugin;
+    only tests that use a fixture should pay for importing the fake."""
+    import subprocess
+    import sys
+
+    code = "import sys, pytest_plugin.plugin; print('fake_dinero' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
