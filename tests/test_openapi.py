@@ -107,3 +107,10 @@ def test_fake_dinero_openapi_is_the_same_command(tmp_path: Path) -> None:
 
     assert main(["openapi", "--output", str(tmp_path / "doc.json")]) == 0
     assert json.loads((tmp_path / "doc.json").read_text(encoding="utf-8"))["info"]["title"] == "fake-dinero"
+
+
+def test_models_list_their_properties_in_dineros_order(document: dict) -> None:
+    dinero = upstream.load()["components"]["schemas"]
+    for name, schema in document["components"]["schemas"].items():
+        if name in dinero:
+            assert list(schema.get("properties", {})) == list(dinero[name].get("properties", {})), name

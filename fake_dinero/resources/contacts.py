@@ -105,15 +105,19 @@ class ContactFields(DineroModel):
         return self
 
 
-class ContactCreateModel(ContactFields):
+class _ChosenContactGuid(DineroModel):
     ContactGuid: OptionalGuid = None
+
+
+class ContactCreateModel(ContactFields, _ChosenContactGuid):
+    """ContactGuid first, as in Dinero's model."""
 
 
 class ContactUpdateModel(ContactFields):
     pass
 
 
-class ContactReadModel(ContactFields):
+class _ContactReadOnly(DineroModel):
     ContactGuid: Guid
     CreatedAt: DineroDateTime | None = None
     UpdatedAt: DineroDateTime | None = None
@@ -122,6 +126,11 @@ class ContactReadModel(ContactFields):
     IsCreditor: bool
     CompanyStatus: str | None = None
     VatRegionKey: str | None = None
+
+
+class ContactReadModel(ContactFields, _ContactReadOnly):
+    """The read-only properties come first, in Dinero's order (pydantic takes the
+    fields of the last base first)."""
 
 
 class ContactCreatedResult(DineroModel):

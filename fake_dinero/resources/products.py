@@ -60,7 +60,7 @@ class ProductUpdateModel(ProductWriteModel):
     pass
 
 
-class ProductReadModel(ProductWriteModel):
+class _ProductReadOnly(DineroModel):
     CreatedAt: DineroDateTime
     UpdatedAt: DineroDateTime
     DeletedAt: DineroDateTime | None = None
@@ -68,6 +68,11 @@ class ProductReadModel(ProductWriteModel):
     BaseAmountValueInclVat: float
     TotalAmount: float
     TotalAmountInclVat: float
+
+
+class ProductReadModel(ProductWriteModel, _ProductReadOnly):
+    """The read-only properties come first, in Dinero's order (pydantic takes the
+    fields of the last base first)."""
 
 
 class ProductCreatedResult(DineroModel):
