@@ -78,8 +78,8 @@ def _capture_organization(organization: Organization) -> OrganizationState:
         accounts=dict(organization.accounts),
         deposit_accounts=dict(organization.deposit_accounts),
         vat_types=dict(organization.vat_types),
-        version=organization._version,
-        tables={name: table.snapshot() for name, table in organization._tables.items()},
+        version=organization.version,
+        tables={name: table.snapshot() for name, table in organization.tables.items()},
     )
 
 
@@ -89,12 +89,8 @@ def _restore_organization(saved: OrganizationState) -> None:
     organization.accounts = dict(saved.accounts)
     organization.deposit_accounts = dict(saved.deposit_accounts)
     organization.vat_types = dict(saved.vat_types)
-    organization._version = saved.version
-    for name in list(organization._tables):
-        if name not in saved.tables:
-            del organization._tables[name]
-    for name, table_state in saved.tables.items():
-        organization._tables[name].load(table_state)
+    organization.version = saved.version
+    organization.load_tables(saved.tables)
 
 
 def _deep_dict(value: dict[str, Any]) -> dict[str, Any]:
@@ -137,7 +133,7 @@ def import_world(world: World, document: dict[str, Any]) -> None:
         organization.accounts = {row["AccountNumber"]: row for row in saved["accounts"]}
         organization.deposit_accounts = {row["AccountNumber"]: row for row in saved["depositAccounts"]}
         organization.vat_types = {row["VatCode"].upper(): row for row in saved["vatTypes"]}
-        organization._version = saved["version"]
+        organization.version = saved["version"]
         for name, rows in saved["tables"].items():
             table = organization.table(COLLECTIONS[name])
             table.load(_table_state(COLLECTIONS[name], rows))
@@ -157,10 +153,10 @@ def _export_organization(organization: Organization) -> dict[str, Any]:
         "accounts": list(organization.accounts.values()),
         "depositAccounts": list(organization.deposit_accounts.values()),
         "vatTypes": list(organization.vat_types.values()),
-        "version": organization._version,
+        "version": organization.version,
         "tables": {
             name: [_export_row(row) for row in sorted(table, key=lambda row: row.seq)]
-            for name, table in organization._tables.items()
+            for name, table in organization.tables.items()
         },
     }
 

@@ -20,7 +20,7 @@ from typing import Any
 from . import seed_data
 from .clock import Clock
 from .ratelimit import RateLimiter
-from .store import Collection, Table
+from .store import Collection, Table, TableState
 
 DEFAULT_CLIENT_ID = "fake-dinero-client"
 DEFAULT_CLIENT_SECRET = "fake-dinero-secret"
@@ -188,7 +188,8 @@ class Organization:
         self.vat_types: dict[str, dict[str, Any]] = {
             row["VatCode"].upper(): dict(row) for row in seed_data.load("vat_types")
         }
-        self._version = 0
+        self.version = 0
+        """The last version handed out (Dinero's rowversion counter)."""
         self._tables: dict[str, Table] = {}
 
     @property
@@ -201,8 +202,20 @@ class Organization:
 
     def next_version(self) -> int:
         """Dinero's rowversion: one counter per organization, rising on every change."""
-        self._version += 1
-        return self._version
+        self.version += 1
+        return self.version
+
+    @property
+    def tables(self) -> Mapping[str, Table]:
+        """The tables made so far, by collection name."""
+        return self._tables
+
+    def load_tables(self, states: Mapping[str, TableState]) -> None:
+        """Take these tables' rows (a snapshot's); tables made since are dropped."""
+        for name in [name for name in self._tables if name not in states]:
+            del self._tables[name]
+        for name, state in states.items():
+            self._tables[name].load(state)
 
     def table(self, collection: Collection) -> Table:
         table = self._tables.get(collection.name)
