@@ -105,7 +105,7 @@ def _operation(operation: Operation, models: dict[type[BaseModel], str]) -> dict
     if operation.body is not None:
         media = "application/x-www-form-urlencoded" if operation.form else "application/json"
         document["requestBody"] = {
-            "required": True,
+            "required": not operation.body_optional,
             "content": {media: {"schema": _schema_of(operation.body, models, "validation")}},
         }
     ok: dict[str, Any] = {"description": "OK"}

@@ -18,7 +18,17 @@ UNAUTHORIZED = 41
 VALIDATION = 42
 LIMIT_EXCEEDED = 43
 BAD_QUERY_FILTER = 46  # unknown in the reference; chosen by issue 3
+NO_DOCUMENT_LINES = 45  # JAVA fixture: "Invoices must have at least one invoice line"
 TIMESTAMP_OUTDATED = 58
+# Codes of the sales issue (4). The reference lists them as unknown; issue 4
+# names them, and the fake uses them for these refusals:
+NO_RECEIVER_EMAIL = 55  # a voucher mail with no Receiver and a contact without e-mail
+NO_EAN = 56  # an e-invoice to a contact without EAN number
+INVALID_EAN = 57  # an EAN that is not 13 digits with a valid check digit
+NOT_BOOKED = 59  # sending, paying or printing a draft
+NO_ATT_PERSON = 62  # an e-invoice whose contact has no att. person
+CONTACT_WITHOUT_EMAIL = 64  # a contact-level mail (state of account, reminders) with no address
+NOT_OVERDUE = 74  # a reminder or pre-reminder on an invoice that is not overdue
 ITEM_DELETED = 65
 NO_PRO_SUBSCRIPTION = 90
 

@@ -191,4 +191,6 @@ def _render(result: Any) -> ApiResponse:
         return ApiResponse(200)
     if isinstance(result, BaseModel):
         return json_response(result.model_dump(mode="json"))
+    if isinstance(result, list):
+        return json_response([item.model_dump(mode="json") if isinstance(item, BaseModel) else item for item in result])
     return json_response(result)

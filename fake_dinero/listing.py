@@ -39,10 +39,17 @@ class ListRules:
     deleted_only_false_means_all: bool = False
     """v2 contacts: ``deletedOnly=false`` gives deleted and not deleted."""
     changes_since: bool = True
+    sorts: tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...] = ()
+    """``sort`` names (Dinero's) and the key each orders documents by; empty =
+    the endpoint has no ``sort``. A key in ``fixed_order`` ignores ``sortOrder``."""
+    default_sort: str = ""
+    fixed_order: tuple[str, ...] = ()
+    extra_query: tuple[QueryParam, ...] = ()
+    """Endpoint-specific parameters the endpoint's handler reads itself."""
 
     def query_params(self) -> tuple[QueryParam, ...]:
         """The query this endpoint reads, in the order Dinero's document lists it."""
-        params = [QueryParam("fields", default=self.default_fields)]
+        params = [*self.extra_query, QueryParam("fields", default=self.default_fields)]
         if self.free_text:
             params.append(QueryParam("freeTextSearch"))
         if self.filterable:
@@ -54,6 +61,8 @@ class ListRules:
             QueryParam("page", "integer", 0, "int32"),
             QueryParam("pageSize", "integer", DEFAULT_PAGE_SIZE, "int32"),
         ]
+        if self.sorts:
+            params += [QueryParam("sort", default=self.default_sort), QueryParam("sortOrder", default="descending")]
         return tuple(params)
 
 
@@ -128,6 +137,8 @@ def list_page(
         if free_text and not any(free_text in _as_text(document.get(name)).lower() for name in rules.free_text):
             continue
         matching.append(document)
+    if rules.sorts:
+        _sort(call, rules, matching)
 
     start = page * page_size
     collection = [project(document, fields) for document in matching[start : start + page_size]]
@@ -143,6 +154,28 @@ def list_page(
             "Page": page,
         },
     }
+
+
+def _sort(call: Call, rules: ListRules, documents: list[dict[str, Any]]) -> None:
+    """Order by ``sort`` (a comma list, first name most significant) and ``sortOrder``.
+
+    An unknown name or order is 400/42 (Dinero's answer is unknown).
+    """
+    keys = {name.lower(): (name, key) for name, key in rules.sorts}
+    order = (call.query("sortOrder") or "descending").strip().lower()
+    if order not in ("ascending", "descending"):
+        raise validation_error({"sortOrder": f"'{order}' is not a sort order. Use ascending or descending."})
+    chosen = []
+    for name in (call.query("sort") or rules.default_sort).split(","):
+        if not name.strip():
+            continue
+        found = keys.get(name.strip().lower())
+        if found is None:
+            allowed = ", ".join(name for name, _ in rules.sorts)
+            raise validation_error({"sort": f"'{name.strip()}' cannot be sorted on. Use one of: {allowed}."})
+        chosen.append(found)
+    for name, key in reversed(chosen):
+        documents.sort(key=key, reverse=order == "descending" and name not in rules.fixed_order)
 
 
 def _deleted_selector(deleted_only: bool, false_means_all: bool) -> bool | None:

@@ -46,6 +46,8 @@ class Operation:
     tag: str = ""
     body: Any = None
     """The request body's model (JSON unless ``form`` is set)."""
+    body_optional: bool = False
+    """The body may be left out (Dinero's TimestampObject bodies)."""
     form: bool = False
     """The body is ``application/x-www-form-urlencoded`` (the token endpoints)."""
     response: Any = None

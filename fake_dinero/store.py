@@ -42,6 +42,8 @@ class Record:
     parent: str | None = None
     deleted_at: datetime | None = None
     document: dict[str, Any] | None = None
+    document_turned: bool = False
+    """Whether ``document`` was rendered at or after the collection's ``turns_at``."""
 
     @property
     def deleted(self) -> bool:
@@ -55,6 +57,9 @@ class Collection:
     ``render`` builds the read model Dinero returns for a row; ``data_model``
     is the model rows keep as ``data`` (how a snapshot file is read back);
     ``order`` is the order lists show rows in (default: creation order).
+    ``turns_at`` names the moment a row's document changes by the clock alone
+    (an invoice turns Overdue), so the cached document is rendered anew once
+    the clock has passed it, or gone back before it.
     Every collection is registered by name in ``COLLECTIONS``.
     """
 
@@ -63,6 +68,7 @@ class Collection:
     render: Callable[[Organization, Record], BaseModel]
     data_model: type[BaseModel]
     order: Callable[[Record], Any] | None = None
+    turns_at: Callable[[Record], datetime | None] | None = None
     field_names: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -161,10 +167,18 @@ class Table:
 
     def document(self, row: Record) -> dict[str, Any]:
         """The row as Dinero renders it (PascalCase JSON), cached until it changes."""
-        if row.document is None:
+        turned = self._turned(row)
+        if row.document is None or row.document_turned != turned:
             model = self.collection.render(self.organization, row)
             row.document = model.model_dump(mode="json")
+            row.document_turned = turned
         return row.document
+
+    def _turned(self, row: Record) -> bool:
+        if self.collection.turns_at is None:
+            return False
+        moment = self.collection.turns_at(row)
+        return moment is not None and self.organization.clock.now() >= moment
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self._rows.values())

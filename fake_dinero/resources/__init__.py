@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from .. import auth, connect, control, docs
 from ..routing import RouteTable
-from . import contacts, organizations, products
+from . import (
+    contacts,
+    creditnotes,
+    invoices,
+    mailouts,
+    organizations,
+    payments,
+    products,
+    reminders,
+    sales,
+    state_of_account,
+    tradeoffers,
+)
 
 ROUTE_TABLE = RouteTable(
     [
@@ -15,5 +27,13 @@ ROUTE_TABLE = RouteTable(
         organizations.routes,
         contacts.routes,
         products.routes,
+        sales.routes,
+        invoices.routes,
+        creditnotes.routes,
+        payments.routes,
+        mailouts.routes,
+        reminders.routes,
+        tradeoffers.routes,
+        state_of_account.routes,
     ]
 )
