@@ -1,7 +1,205 @@
-"""Payments on invoices and credit notes (reference §5.7, §6.1)."""
+"""Payments on booked invoices and credit notes (reference §5.7, §6.1 step 7).
+
+A payment changes the document (so its TimeStamp) and moves its payment
+status: Paid when nothing remains, OverPaid when more than the total came in.
+``Amount`` is in DKK; a document in another currency also needs
+``AmountInForeignCurrency``, and the status is judged in that currency.
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+from ..call import Call
+from ..errors import not_found, validation_error
+from ..formats import money_json
+from ..models import Amount, Bool, DineroModel, Guid, Int
 from ..routing import Routes
+from ..store import Record
+from .document_models import RequiredTimestampObject, TimestampObject
+from .documents import (
+    SALES,
+    Kind,
+    PaymentData,
+    amount_owed,
+    check_timestamp,
+    optional_timestamp,
+    paid_amount,
+    parse_date,
+    require_booked,
+    require_kind,
+    timestamp_of,
+    today,
+)
 
 routes = Routes(tag="Payments")
+
+Text128 = Annotated[str, StringConstraints(max_length=128)]
+
+
+class PaymentCreateModel(DineroModel):
+    Timestamp: str
+    DepositAccountNumber: Int
+    RemainderIsFee: Bool = False
+    AmountInForeignCurrency: Amount | None = None
+    ExternalReference: Text128 | None = None
+    PaymentDate: str | None = None
+    Description: Annotated[str, StringConstraints(min_length=1)]
+    Amount: Amount
+
+
+class CreatedPaymentResponse(DineroModel):
+    Guid: Guid
+    TimeStamp: str | None = None
+    RelatedVoucherGuid: Guid | None = None
+
+
+class DeletedPaymentResponse(DineroModel):
+    TimeStamp: str | None = None
+
+
+class PaymentReadModel(DineroModel):
+    Guid: Guid
+    DepositAccountNumber: int | None = None
+    Currency: str | None = None
+    ExchangeRate: float
+    PaymentClass: str | None = None
+    RelatedVoucherId: Guid | None = None
+    ExternalReference: str | None = None
+    PaymentDate: str | None = None
+    Description: str
+    Amount: float
+
+
+class InvoicePaymentsModel(DineroModel):
+    Payments: list[PaymentReadModel] | None = None
+    RemainingAmount: float
+    PaidAmount: float
+    InvoiceTotalIncludingReminderExpenses: float
+    RemainderAsFeeAvailable: bool
+
+
+def _add_payment(call: Call, kind: Kind) -> CreatedPaymentResponse:
+    table = call.organization.table(SALES)
+    row = require_kind(table, call.guid("guid"), kind, live=True)
+    body = call.body(PaymentCreateModel)
+    check_timestamp(row, body.Timestamp)
+    require_booked(row, "paid")
+    data = row.data
+    problems: dict[str, str] = {}
+    if body.Amount == 0:
+        problems["Amount"] = "A payment's Amount cannot be 0."
+    if body.DepositAccountNumber not in call.organization.deposit_accounts:
+        numbers = ", ".join(str(number) for number in call.organization.deposit_accounts)
+        problems["DepositAccountNumber"] = f"{body.DepositAccountNumber} is not a deposit account; use {numbers}."
+    if data.Currency != "DKK" and body.AmountInForeignCurrency is None:
+        problems["AmountInForeignCurrency"] = f"The document is in {data.Currency}; give the amount in {data.Currency}."
+    paid_on = parse_date(body.PaymentDate, "PaymentDate") if body.PaymentDate else today(call.organization)
+    if problems:
+        raise validation_error(problems)
+    payment = PaymentData(
+        Guid=call.world.new_guid(),
+        DepositAccountNumber=body.DepositAccountNumber,
+        Amount=body.Amount,
+        AmountInForeignCurrency=body.AmountInForeignCurrency if data.Currency != "DKK" else None,
+        Description=body.Description,
+        PaymentDate=paid_on,
+        ExternalReference=body.ExternalReference,
+        RemainderIsFee=body.RemainderIsFee,
+    )
+    remaining = amount_owed(call.organization, data) - paid_amount(data) - _in_document_currency(payment)
+    if body.RemainderIsFee and remaining > 0:
+        # The rest is written off as a fee (e.g. bank charges): the document is settled.
+        payment = payment.model_copy(update={"WrittenOff": float(remaining)})
+    row = table.update(row, data.model_copy(update={"Payments": [*data.Payments, payment]}))
+    return CreatedPaymentResponse(Guid=payment.Guid, TimeStamp=timestamp_of(row), RelatedVoucherGuid=row.key)
+
+
+def _in_document_currency(payment: PaymentData) -> Decimal:
+    amount = payment.AmountInForeignCurrency if payment.AmountInForeignCurrency is not None else payment.Amount
+    return Decimal(str(amount))
+
+
+def _delete_payment(call: Call, kind: Kind, supplied: str | None) -> DeletedPaymentResponse:
+    table = call.organization.table(SALES)
+    row = require_kind(table, call.guid("guid"), kind, live=True)
+    check_timestamp(row, supplied)
+    wanted = call.guid("paymentGuid")
+    payments = [payment for payment in row.data.Payments if payment.Guid != wanted]
+    if len(payments) == len(row.data.Payments):
+        raise not_found("PaymentGuid", wanted)
+    row = table.update(row, row.data.model_copy(update={"Payments": payments}))
+    return DeletedPaymentResponse(TimeStamp=timestamp_of(row))
+
+
+def _payments(call: Call, kind: Kind) -> InvoicePaymentsModel:
+    row: Record = require_kind(call.organization.table(SALES), call.guid("guid"), kind)
+    data = row.data
+    owed = amount_owed(call.organization, data)
+    paid = paid_amount(data)
+    return InvoicePaymentsModel(
+        Payments=[
+            PaymentReadModel(
+                Guid=payment.Guid,
+                DepositAccountNumber=payment.DepositAccountNumber,
+                Currency=data.Currency,
+                ExchangeRate=data.ExchangeRate,
+                PaymentClass="Payment",  # Dinero's values are unknown
+                RelatedVoucherId=row.key,
+                ExternalReference=payment.ExternalReference,
+                PaymentDate=payment.PaymentDate.isoformat(),
+                Description=payment.Description,
+                Amount=payment.Amount,
+            )
+            for payment in data.Payments
+        ],
+        RemainingAmount=money_json(owed - paid),
+        PaidAmount=money_json(paid),
+        InvoiceTotalIncludingReminderExpenses=money_json(owed),
+        # Unknown when Dinero offers it; the fake offers it while something remains.
+        RemainderAsFeeAvailable=data.booked and owed - paid > 0,
+    )
+
+
+INVOICE = "/v1/{organizationId}/invoices/{guid}/payments"
+CREDIT_NOTE = "/v1/{organizationId}/sales/creditnotes/{guid}/payments"
+
+
+@routes.post(INVOICE, body=PaymentCreateModel, response=CreatedPaymentResponse)
+def add_invoice_payment(call: Call) -> CreatedPaymentResponse:
+    """Booked invoices only (400/59); the invoice's current Timestamp is required (400/58)."""
+    return _add_payment(call, "Invoice")
+
+
+@routes.delete(INVOICE + "/{paymentGuid}", body=RequiredTimestampObject, response=DeletedPaymentResponse)
+def delete_invoice_payment(call: Call) -> DeletedPaymentResponse:
+    """Needs the invoice's current Timestamp; answers the invoice's new one."""
+    return _delete_payment(call, "Invoice", call.body(RequiredTimestampObject).Timestamp)
+
+
+@routes.get("/v2/{organizationId}/invoices/{guid}/payments", response=InvoicePaymentsModel)
+def list_invoice_payments(call: Call) -> InvoicePaymentsModel:
+    """RemainingAmount is negative when the invoice is overpaid."""
+    return _payments(call, "Invoice")
+
+
+@routes.post(CREDIT_NOTE, body=PaymentCreateModel, response=CreatedPaymentResponse)
+def add_credit_note_payment(call: Call) -> CreatedPaymentResponse:
+    """A refund of a booked credit note."""
+    return _add_payment(call, "CreditNote")
+
+
+@routes.get(CREDIT_NOTE, response=InvoicePaymentsModel)
+def list_credit_note_payments(call: Call) -> InvoicePaymentsModel:
+    return _payments(call, "CreditNote")
+
+
+@routes.delete(
+    CREDIT_NOTE + "/{paymentGuid}", body=TimestampObject, body_optional=True, response=DeletedPaymentResponse
+)
+def delete_credit_note_payment(call: Call) -> DeletedPaymentResponse:
+    """Dinero's document makes the Timestamp optional here; when given it must be current."""
+    return _delete_payment(call, "CreditNote", optional_timestamp(call))
