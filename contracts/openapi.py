@@ -111,6 +111,8 @@ def _operation(operation: Operation, models: dict[type[BaseModel], str]) -> dict
     ok: dict[str, Any] = {"description": "OK"}
     if operation.response is not None:
         ok["content"] = {"application/json": {"schema": _schema_of(operation.response, models, "serialization")}}
+    if operation.pdf:
+        ok.setdefault("content", {})["application/octet-stream"] = {"schema": {"type": "string", "format": "binary"}}
     responses: dict[str, Any] = {"200": ok}
     for status in _answers(operation):
         responses[str(status)] = _answer(status, operation.answer_body)

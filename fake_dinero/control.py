@@ -19,7 +19,7 @@ from .call import Call
 from .errors import validation_error
 from .formats import parse_lenient_datetime, render_datetime
 from .models import Bool, DineroModel, Int, parse_json_body
-from .routing import Routes
+from .routing import QueryParam, Routes
 from .seeding import seed_organization
 from .snapshot import WorldState, capture, export_world, import_world, restore
 
@@ -93,6 +93,12 @@ class Control:
         document = source if isinstance(source, dict) else json.loads(Path(source).read_text(encoding="utf-8"))
         import_world(self.world, document)
         self.set_baseline()
+
+    def outbox(self, organization_id: int | None = None) -> list[dict[str, Any]]:
+        """Every e-mail, e-invoice and SMS the fake would have sent, oldest first."""
+        from .resources.mailouts import outbox
+
+        return outbox(self.world, organization_id)
 
     # -- clock -------------------------------------------------------------
 
@@ -278,6 +284,13 @@ def clear_faults(call: Call) -> None:
 @routes.delete(f"{PREFIX}/faults/{{faultId}}", **_OPTIONS)
 def remove_fault(call: Call) -> None:
     call.fake.faults.remove(call.params["faultId"])
+
+
+@routes.get(f"{PREFIX}/outbox", **_OPTIONS, query=(QueryParam("organizationId", "integer"),))
+def outbox(call: Call) -> list[dict[str, Any]]:
+    """What the fake would have sent: e-mails, e-invoices and SMS, per organization."""
+    organization_id = call.query_int("organizationId", 0) or None
+    return call.fake.control.outbox(organization_id)
 
 
 @routes.get(f"{PREFIX}/journal", **_OPTIONS)

@@ -51,6 +51,8 @@ class Operation:
     form: bool = False
     """The body is ``application/x-www-form-urlencoded`` (the token endpoints)."""
     response: Any = None
+    pdf: bool = False
+    """The 200 answer may also be a PDF (``Accept: application/octet-stream``)."""
     """The 200 answer's model, ``list[Model]``, or None for Dinero's empty 200."""
     query: Any = ()
     """``QueryParam``s, or a list endpoint's ``ListRules`` (which knows its own)."""

@@ -7,6 +7,7 @@ from ..routing import RouteTable
 from . import (
     contacts,
     creditnotes,
+    einvoices,
     invoices,
     mailouts,
     organizations,
@@ -32,6 +33,7 @@ ROUTE_TABLE = RouteTable(
         creditnotes.routes,
         payments.routes,
         mailouts.routes,
+        einvoices.routes,
         reminders.routes,
         tradeoffers.routes,
         state_of_account.routes,

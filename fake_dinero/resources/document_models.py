@@ -146,7 +146,7 @@ class _TradeOfferContact(DineroModel):
 
 
 class TradeOfferCreateModel(_TradeOfferWrite, _TradeOfferContact):
-    pass
+    ContactGuid: Guid
 
 
 class TradeOfferCreateFetchModel(_TradeOfferWrite):
@@ -154,7 +154,7 @@ class TradeOfferCreateFetchModel(_TradeOfferWrite):
 
 
 class TradeOfferUpdateModel(_TradeOfferWrite, _TradeOfferContact, _Timestamp):
-    pass
+    ContactGuid: Guid
 
 
 # -- what Dinero answers ---------------------------------------------------------

@@ -57,7 +57,7 @@ def fetch_invoice(call: Call) -> Any:
     return flow.fetch_preview(call, "Invoice", InvoiceCreateFetchModel, InvoiceFetchReadModel)
 
 
-@routes.get("/v1/{organizationId}/invoices/{guid}", response=InvoiceReadModel)
+@routes.get("/v1/{organizationId}/invoices/{guid}", response=InvoiceReadModel, pdf=True)
 def get_invoice(call: Call) -> Any:
     """JSON, or with ``Accept: application/octet-stream`` the PDF of a booked invoice."""
     return flow.read_json_or_pdf(call, call.organization.table(SALES), "Invoice", InvoiceReadModel)

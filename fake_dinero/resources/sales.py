@@ -8,7 +8,7 @@ on top of the common list rules.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from ..call import Call
 from ..errors import validation_error
@@ -158,12 +158,12 @@ class InvoiceTemplateModel(DineroModel):
     Id: Guid
     Name: str | None = None
     IsDefault: bool
-    Theme: str
+    Theme: Literal["DineroStarter", "Standard", "Massive", "TopImage", "BackgroundImage", "Box"]
     PrimaryColor: str | None = None
     SecondaryColor: str | None = None
-    AddressPlacement: str
+    AddressPlacement: Literal["Right", "Left"]
     Font: str | None = None
-    LogoType: str
+    LogoType: Literal["Image", "Letters"]
     LogoText: str | None = None
     LogoFileGuid: str | None = None
     MaxImageWidthMm: int

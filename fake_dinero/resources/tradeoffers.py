@@ -1,7 +1,233 @@
-"""Trade offers (reference §4.8, §6.3)."""
+"""Trade offers (reference §4.8, §6.3): drafts that are never booked.
+
+An offer is numbered when made (its own series), may be changed while it is
+a Draft, printed as PDF in any status, and turned into a draft invoice with
+``generate-invoice``, which marks it Invoiced. Its mails live in ``mailouts``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..call import Call
+from ..errors import validation_error
+from ..listing import ListRules, collection_of, list_page
 from ..routing import Routes
+from ..store import Collection, Record, Table
+from ..world import Organization
+from . import voucher_flow as flow
+from .contacts import CONTACTS, DEFAULT_PAYMENT_DAYS
+from .document_models import (
+    CreatedResponseModel,
+    TimestampObject,
+    TradeOfferCreateFetchModel,
+    TradeOfferCreateModel,
+    TradeOfferFetchReadModel,
+    TradeOfferReadModel,
+    TradeOfferUpdateModel,
+    UpdatedResponseModel,
+)
+from .documents import (
+    SALES,
+    DocumentData,
+    HistoryData,
+    bind_document,
+    check_timestamp,
+    document_facts,
+    document_totals,
+    optional_timestamp,
+    render_as,
+    require_kind,
+    timestamp_of,
+    today,
+)
 
 routes = Routes(tag="Trade offers")
+
+STATUSES = ("Draft", "Invoiced", "CustomerAccepted", "CustomerDeclined", "UserAccepted", "UserDeclined")
+"""Dinero's statuses of an offer, in the order its document lists them (``sort=Status`` uses it)."""
+_STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
+CHANGEABLE = ("Draft",)
+"""Dinero's document: an accepted or declined offer "should not" be updated; an invoiced one
+neither, as the invoice was made from it. Dinero's answer is unknown; 400/42 is chosen."""
+DELETABLE = ("Draft", "CustomerDeclined", "UserDeclined")
+"""Dinero's document: accepted offers "should not" be deleted; an invoiced offer is treated
+as accepted. Dinero's answer is unknown; 400/42 is chosen."""
+INVOICE_NAMES = {"da-DK": "Faktura", "en-GB": "Invoice"}
+OFFER_NAMES = ("Tilbud", "Offer")
+"""The Descriptions an offer gets by default; the invoice made from one gets its own default instead."""
+
+
+def _render(organization: Organization, row: Record) -> TradeOfferReadModel:
+    facts = document_facts(organization, row.key, row.data, row)
+    return render_as(TradeOfferReadModel, facts)  # type: ignore[return-value]
+
+
+TRADE_OFFERS = Collection("tradeoffers", TradeOfferReadModel, _render, data_model=DocumentData)
+
+
+def _text_key(name: str) -> Callable[[Mapping[str, Any]], Any]:
+    return lambda document: (document.get(name) or "").lower()
+
+
+LIST_TRADE_OFFERS = ListRules(
+    default_fields="guid,contactName,date,description",
+    filterable=(
+        "ExternalReference", "ContactName", "Address", "Comment", "Description", "HasGeneratedAnyVouchers",
+        "Currency", "Date", "Number",
+    ),
+    # Which properties Dinero searches is unknown; the sales lists' choice is followed.
+    free_text=("Number", "ContactName", "Description", "TotalInclVat"),
+    sorts=(
+        ("TradeOfferNumber", lambda document: document["Number"]),
+        ("TradeOfferDate", lambda document: document.get("Date") or ""),
+        ("Status", lambda document: _STATUS_RANK.get(document.get("Status") or "", len(STATUSES))),
+        ("ContactName", _text_key("ContactName")),
+    ),
+    default_sort="TradeOfferNumber",
+)
+
+
+def _table(call: Call) -> Table:
+    return call.organization.table(TRADE_OFFERS)
+
+
+def _offer(call: Call, table: Table) -> Record:
+    """The offer in the path, for a change (404 when missing, 400/65 when deleted)."""
+    return require_kind(table, call.guid("guid"), "TradeOffer", live=True)
+
+
+def _require_contact(body: TradeOfferCreateModel | TradeOfferUpdateModel) -> None:
+    """ContactGuid is required (Dinero's document). The models' inheritance leaves it
+    optional after binding (``_DocumentWrite`` comes first in their MRO), so it is checked here."""
+    if body.ContactGuid is None:
+        raise validation_error({"ContactGuid": "The ContactGuid field is required."})
+
+
+def _require_status(row: Record, allowed: tuple[str, ...], action: str, hint: str) -> None:
+    status = row.data.Status
+    if status not in allowed:
+        raise validation_error({"Status": f"The trade offer is {status} and cannot be {action}. {hint}"})
+
+
+@routes.get("/v1/{organizationId}/tradeoffers", response=collection_of(TradeOfferReadModel), query=LIST_TRADE_OFFERS)
+def list_trade_offers(call: Call) -> dict[str, Any]:
+    """Newest number first by default; ``sort`` takes TradeOfferNumber, TradeOfferDate, Status, ContactName."""
+    return list_page(call, _table(call), LIST_TRADE_OFFERS)
+
+
+@routes.post("/v1/{organizationId}/tradeoffers", body=TradeOfferCreateModel, response=CreatedResponseModel)
+def create_trade_offer(call: Call) -> CreatedResponseModel:
+    """A Draft with the next offer number; ContactGuid is required."""
+    _require_contact(call.body(TradeOfferCreateModel))
+    return flow.create_draft(call, _table(call), "TradeOffer", TradeOfferCreateModel)
+
+
+@routes.post(
+    "/v1/{organizationId}/tradeoffers/fetch", body=TradeOfferCreateFetchModel, response=TradeOfferFetchReadModel
+)
+def fetch_trade_offer(call: Call) -> Any:
+    """Totals and lines of an offer body, without saving it."""
+    return flow.fetch_preview(call, "TradeOffer", TradeOfferCreateFetchModel, TradeOfferFetchReadModel)
+
+
+@routes.get("/v1/{organizationId}/tradeoffers/{guid}", response=TradeOfferReadModel)
+def get_trade_offer(call: Call) -> Any:
+    """JSON, or with ``Accept: application/octet-stream`` the PDF (in any status)."""
+    return flow.read_json_or_pdf(call, _table(call), "TradeOffer", TradeOfferReadModel)
+
+
+@routes.put("/v1.2/{organizationId}/tradeoffers/{guid}", body=TradeOfferUpdateModel, response=UpdatedResponseModel)
+def update_trade_offer(call: Call) -> UpdatedResponseModel:
+    """Replaces a Draft offer, keeping its number; the Timestamp must be current (else 400/58)."""
+    table = _table(call)
+    row = _offer(call, table)
+    body = call.body(TradeOfferUpdateModel)
+    _require_contact(body)
+    check_timestamp(row, body.Timestamp)
+    _require_status(row, CHANGEABLE, "changed", "Make a new trade offer instead.")
+    row = table.update(row, bind_document(call, "TradeOffer", body, base=row.data))
+    return UpdatedResponseModel(Guid=row.key, TimeStamp=timestamp_of(row))
+
+
+@routes.delete("/v1/{organizationId}/tradeoffers/{guid}", body=TimestampObject, body_optional=True)
+def delete_trade_offer(call: Call) -> None:
+    """A soft delete that keeps DeletedAt; an invoiced or accepted offer is kept."""
+    table = _table(call)
+    row = _offer(call, table)
+    check_timestamp(row, optional_timestamp(call))
+    _require_status(row, DELETABLE, "deleted", "An accepted trade offer is kept as the record of the agreement.")
+    table.delete(row)
+
+
+@routes.post(
+    "/v1/{organizationId}/tradeoffers/{guid}/generate-invoice", body=TimestampObject, body_optional=True,
+    response=CreatedResponseModel,
+)
+def generate_invoice(call: Call) -> CreatedResponseModel:
+    """A draft invoice with the offer's contact, lines and texts, dated today, on the
+    contact's payment terms; the offer turns Invoiced and gets a new TimeStamp.
+    May be repeated: each call makes another invoice (Dinero does not say it refuses)."""
+    organization = call.organization
+    offers = _table(call)
+    offer = _offer(call, offers)
+    check_timestamp(offer, optional_timestamp(call))
+    source: DocumentData = offer.data
+    condition, days = _payment_terms(organization, source.ContactGuid)
+    description = source.Description
+    if not description or description in OFFER_NAMES:
+        description = INVOICE_NAMES[source.Language]
+    invoice = source.model_copy(
+        update={
+            "Kind": "Invoice",
+            "Description": description,
+            "Date": today(organization),
+            "Status": "Draft",
+            "Number": None,
+            "PaymentConditionType": condition,
+            "PaymentConditionNumberOfDays": days,
+            "MailOutStatus": "NotSent",
+            "LatestMailOutType": "None",
+            "GeneratedVouchers": [],
+            "History": [],
+        }
+    )
+    key = call.world.new_guid()
+    created = organization.table(SALES).insert(key, invoice)
+    entry = HistoryData(
+        Status="Invoiced",
+        UpdatedAt=organization.clock.now(),
+        TotalInclVat=float(document_totals(organization, source).incl_vat),
+        Currency=source.Currency,
+    )
+    offers.update(
+        offer,
+        source.model_copy(
+            update={
+                "Status": "Invoiced",
+                "GeneratedVouchers": [*source.GeneratedVouchers, key],
+                "History": [*source.History, entry],
+            }
+        ),
+    )
+    return CreatedResponseModel(Guid=key, TimeStamp=timestamp_of(created))
+
+
+def _payment_terms(organization: Organization, contact_guid: str | None) -> tuple[str, int | None]:
+    """The contact's terms, else Netto 8 days (as an invoice created without terms gets).
+
+    A contact deleted since the offer was made is refused, as creating an invoice
+    for it is (Dinero's answer is unknown).
+    """
+    row = organization.table(CONTACTS).get(contact_guid or "")
+    if row is None:
+        return "Netto", DEFAULT_PAYMENT_DAYS
+    if row.deleted:
+        raise validation_error(
+            {"ContactGuid": f"The contact '{contact_guid}' is deleted; restore it or update the offer's contact."}
+        )
+    condition, days = row.data.PaymentConditionType or "Netto", row.data.PaymentConditionNumberOfDays
+    if condition == "NettoCash":
+        return condition, None
+    return condition, DEFAULT_PAYMENT_DAYS if days is None else days
