@@ -98,7 +98,7 @@ def _operation(operation: Operation, models: dict[type[BaseModel], str]) -> dict
     document: dict[str, Any] = {"tags": [operation.tag] if operation.tag else [], "summary": operation.summary}
     if operation.description:
         document["description"] = operation.description
-    parameters = [_path_parameter(name) for name in operation.params]
+    parameters = [_path_parameter(name, operation.integer_params) for name in operation.params]
     parameters += [_query_parameter(param) for param in operation.query]
     if parameters:
         document["parameters"] = parameters
@@ -199,8 +199,10 @@ def _unversioned(path: str) -> str:
     return "/" + parts[2] if len(parts) > 2 and parts[1].startswith("v") else path
 
 
-def _path_parameter(name: str) -> dict[str, Any]:
+def _path_parameter(name: str, integers: tuple[str, ...] = ()) -> dict[str, Any]:
     schema = {"type": "string", "format": "uuid"} if name.lower().endswith("guid") else {"type": "string"}
+    if name in integers:
+        schema = {"type": "integer", "format": "int32"}
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 

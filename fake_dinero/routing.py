@@ -52,6 +52,8 @@ class Operation:
     """The body is ``application/x-www-form-urlencoded`` (the token endpoints)."""
     response: Any = None
     pdf: bool = False
+    integer_params: tuple[str, ...] = ()
+    """Path parameters that are integers in Dinero's document (a reminder's ``id``)."""
     """The 200 answer may also be a PDF (``Accept: application/octet-stream``)."""
     """The 200 answer's model, ``list[Model]``, or None for Dinero's empty 200."""
     query: Any = ()
@@ -100,6 +102,11 @@ class Operation:
     def key(self) -> tuple[str, str]:
         """How Dinero's document names this operation (it has no operationIds)."""
         return (self.method, self.path)
+
+    @property
+    def literal_shape(self) -> tuple[bool, ...]:
+        """Which segments are parameters: the order the route table tries paths in."""
+        return tuple(segment is None for segment in self.segments)
 
     @property
     def organization_scoped(self) -> bool:
@@ -171,17 +178,24 @@ class RouteTable:
         for bucket in self._buckets.values():
             # A literal beats a parameter at the first segment where two paths
             # differ, so /invoices/fetch wins over /invoices/{guid}.
-            bucket.sort(key=lambda op: tuple(s is None for s in op.segments))
+            bucket.sort(key=lambda op: op.literal_shape)
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
         trimmed = path.strip("/")
         parts = trimmed.split("/") if trimmed else []
         lowered = [part.lower() for part in parts]
         allowed: list[str] = []
+        shape: tuple[bool, ...] | None = None
         for op in self._buckets.get(len(parts), ()):
             values = op.match(parts, lowered)
             if values is None:
                 continue
+            # Only the most literal path that matches counts: /invoices/fetch
+            # is its own resource, not an /invoices/{guid}.
+            if shape is None:
+                shape = op.literal_shape
+            elif op.literal_shape != shape:
+                break
             if op.method == method:
                 return op, values
             allowed.append(op.method)

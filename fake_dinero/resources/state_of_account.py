@@ -1,7 +1,266 @@
-"""A contact's state of account (reference §4.3 rows 24-26)."""
+"""A contact's state of account (reference §4.3 rows 24-26): what the contact owes, entry by entry.
+
+Built from the contact's booked sales documents (drafts never show): each
+invoice, credit note and payment is an entry in DKK, oldest first, with the
+running balance. Choices where Dinero's behaviour is unknown are marked [UNK].
+"""
 
 from __future__ import annotations
 
-from ..routing import Routes
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+
+from pydantic import Field
+
+from ..call import Call
+from ..errors import CONTACT_WITHOUT_EMAIL, validation_error
+from ..formats import money_json, parse_lenient_datetime
+from ..http import ApiResponse
+from ..models import Bool, DineroDateTime, DineroModel, Guid
+from ..pdf import PdfDocument, render_pdf
+from ..pricing import in_dkk
+from ..routing import QueryParam, Routes
+from ..store import Record
+from .contacts import CONTACTS
+from .documents import SALES, DocumentData, document_totals, payment_status
+from .mailouts import ApiMailoutModel, MailoutTemplateReadModel, send_email
 
 routes = Routes(tag="Contacts")
+
+PATH = "/v1/{organizationId}/state-of-account/{guid}"
+QUERY = (
+    QueryParam("from", format="date-time"),
+    QueryParam("to", format="date-time"),
+    QueryParam("hideClosed", "boolean", False),
+)
+TITLE = "Kontoudtog"
+DATE_TIME = {"format": "date-time"}
+
+
+class ContactStateOfAccountEntry(DineroModel):
+    RelatedVoucherGuid: Guid
+    RelatedVoucherNumber: str | None = None
+    Date: DineroDateTime
+    DecayDate: DineroDateTime | None = None
+    Description: str | None = None
+    Type: str | None = None
+    Amount: float
+    Balance: float
+    Status: str | None = None
+    RelatedVoucherCategory: str | None = None
+    RelatedVoucherClass: str | None = None
+    Currency: str | None = None
+
+
+class ContactStateOfAccount(DineroModel):
+    ContactGuid: Guid
+    Income: float
+    Expenses: float
+    Entries: list[ContactStateOfAccountEntry] | None = None
+
+
+class ContactStateOfAccountMailoutModel(DineroModel):
+    """The .NET bools are value types: left out, they bind to false."""
+
+    Sender: str | None = None
+    CCToSender: Bool = False
+    Receiver: str | None = None
+    Subject: str | None = None
+    Message: str | None = None
+    From: str | None = Field(None, json_schema_extra=DATE_TIME)
+    To: str | None = Field(None, json_schema_extra=DATE_TIME)
+    HideClosed: Bool = False
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One entry before its balance is known."""
+
+    row: Record
+    day: date
+    rank: int
+    """Documents before payments before fees on the same day."""
+    type: str
+    description: str | None
+    amount: Decimal
+    due: date | None = None
+
+
+def _day(text: str | None, name: str) -> date | None:
+    """The date part as the client wrote it; the time of day is ignored, entries are dated by day [UNK]."""
+    if text is None:
+        return None
+    try:
+        parse_lenient_datetime(text)
+    except ValueError:
+        raise validation_error({name: f"'{text}' is not a date-time. Use YYYY-MM-DD or YYYY-MM-DDTHH:mm:ss."}) from None
+    return date.fromisoformat(text.strip()[:10])
+
+
+def _lines(call: Call, row: Record) -> list[_Line]:
+    """A document, its payments (a written-off remainder counts as paid) and its reminder fees, in DKK.
+
+    An invoice raises the balance and its payments lower it; a credit note lowers it and a
+    refund paid out on it raises it again.
+    """
+    data: DocumentData = row.data
+    rate = Decimal(str(data.ExchangeRate))
+    sign = Decimal(1) if data.Kind == "Invoice" else Decimal(-1)
+    total = in_dkk(document_totals(call.organization, data).incl_vat, rate)
+    lines = [_Line(row, data.Date, 0, data.Kind, data.Description, sign * total, data.due)]
+    for payment in data.Payments:
+        paid = Decimal(str(payment.Amount)) + in_dkk(Decimal(str(payment.WrittenOff)), rate)
+        lines.append(_Line(row, payment.PaymentDate, 1, "Payment", payment.Description, -sign * paid))
+    if data.ReminderExpenses and data.due is not None:
+        # Only the sum of booked reminders is kept, not their dates: dated the day after the
+        # due date, the first day a reminder can be booked [UNK].
+        fees = in_dkk(Decimal(str(data.ReminderExpenses)), rate)
+        lines.append(_Line(row, data.due + timedelta(days=1), 2, "Reminder", "Reminder fees", fees))
+    return lines
+
+
+@dataclass(frozen=True)
+class Statement:
+    income: Decimal
+    entries: list[ContactStateOfAccountEntry]
+
+
+def statement(call: Call, contact_key: str, start: date | None, end: date | None, hide_closed: bool) -> Statement:
+    """The entries dated ``start`` to ``end`` (both included).
+
+    Balance is the contact's balance after the entry, so entries before ``start`` count
+    towards it [UNK: Dinero may start from 0 or show an opening entry]. Closed means fully
+    paid (payment status Paid); ``hide_closed`` drops such documents with their payments.
+    Income is invoices minus credit notes dated in the period, in DKK incl. VAT, whether
+    closed or not [UNK]; reminder fees are not counted in it.
+    """
+    organization = call.organization
+    rows = [
+        row for row in organization.table(SALES)
+        if not row.deleted and row.data.booked and row.data.ContactGuid == contact_key
+    ]
+    closed = {row.key for row in rows if payment_status(organization, row.data) == "Paid"}
+    lines = sorted(
+        (line for row in rows for line in _lines(call, row)),
+        key=lambda line: (line.day, line.rank, line.row.data.Number or 0, line.row.seq),
+    )
+    income = balance = Decimal(0)
+    entries: list[ContactStateOfAccountEntry] = []
+    for line in lines:
+        in_period = (start is None or line.day >= start) and (end is None or line.day <= end)
+        if in_period and line.rank == 0:
+            income += line.amount
+        if hide_closed and line.row.key in closed:
+            continue
+        balance += line.amount
+        if in_period:
+            entries.append(_entry(line, balance, line.row.key in closed))
+    return Statement(income, entries)
+
+
+def _entry(line: _Line, balance: Decimal, closed: bool) -> ContactStateOfAccountEntry:
+    data: DocumentData = line.row.data
+    return ContactStateOfAccountEntry(
+        RelatedVoucherGuid=line.row.key,
+        RelatedVoucherNumber=str(data.Number),
+        Date=datetime.combine(line.day, time()),
+        DecayDate=datetime.combine(line.due, time()) if line.due else None,
+        Description=line.description,
+        Type=line.type,
+        Amount=money_json(line.amount),
+        Balance=money_json(balance),
+        Status="Closed" if closed else "Open",
+        RelatedVoucherCategory="Sales",
+        RelatedVoucherClass=data.Kind,
+        Currency=data.Currency,
+    )
+
+
+def _contact(call: Call) -> Record:
+    return call.organization.table(CONTACTS).require(call.guid("guid"), "ContactGuid")
+
+
+def _statement_of_query(call: Call, contact: Record) -> Statement:
+    start, end = _day(call.query("from"), "from"), _day(call.query("to"), "to")
+    return statement(call, contact.key, start, end, call.query_bool("hideClosed", False))
+
+
+@routes.get(PATH, response=ContactStateOfAccount, query=QUERY)
+def get_state_of_account(call: Call) -> ContactStateOfAccount:
+    """Sales only: Expenses is always 0, as purchases are not emulated yet. Unknown contact: 404/40."""
+    contact = _contact(call)
+    result = _statement_of_query(call, contact)
+    return ContactStateOfAccount(
+        ContactGuid=contact.key, Income=money_json(result.income), Expenses=0.0, Entries=result.entries
+    )
+
+
+@routes.get(PATH + "/pdf", query=QUERY)
+def get_state_of_account_pdf(call: Call) -> ApiResponse:
+    """The same entries as a PDF (``application/pdf``)."""
+    contact = _contact(call)
+    body = render_pdf(_pdf(call, contact, _statement_of_query(call, contact)))
+    headers = {"content-type": "application/pdf", "content-disposition": f'attachment; filename="{TITLE}.pdf"'}
+    return ApiResponse(200, body, headers)
+
+
+def _pdf(call: Call, contact: Record, result: Statement) -> PdfDocument:
+    """In Danish, whatever the contact's language [UNK]."""
+    profile = call.organization.profile
+    issuer = tuple(part for part in (profile.get("Name"), profile.get("Street"), profile.get("City")) if part)
+    fields = contact.data
+    city = " ".join(part for part in (fields.ZipCode, fields.City) if part)
+    recipient = tuple(part for part in (fields.Name, fields.Street, city) if part)
+    rows = tuple(
+        (
+            entry.Date.date().isoformat(), entry.Description or "", entry.RelatedVoucherNumber or "",
+            entry.DecayDate.date().isoformat() if entry.DecayDate else "",
+            _amount(entry.Amount), _amount(entry.Balance),
+        )
+        for entry in result.entries
+    )
+    balance = result.entries[-1].Balance if result.entries else 0.0
+    return PdfDocument(
+        title=TITLE,
+        issuer=issuer,
+        recipient=recipient,
+        facts=(("Dato", call.organization.clock.now().astimezone(timezone.utc).date().isoformat()), ("Valuta", "DKK")),
+        columns=("Dato", "Tekst", "Nummer", "Forfald", "Beløb", "Saldo"),
+        rows=rows,
+        totals=(("Saldo DKK", _amount(balance)),),
+        created=call.organization.clock.now(),
+    )
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+@routes.post(PATH + "/email", body=ContactStateOfAccountMailoutModel)
+def email_state_of_account(call: Call) -> None:
+    """Receiver defaults to the contact's e-mail (none anywhere: 400/64); the PDF is attached.
+
+    Recorded in the outbox under the contact, as a "Mailout".
+    """
+    contact = _contact(call)
+    body = call.body(ContactStateOfAccountMailoutModel)
+    _day(body.From, "From")
+    _day(body.To, "To")
+    organization_name = call.organization.profile.get("Name")
+    template = MailoutTemplateReadModel(
+        Sender=call.organization.profile.get("Email"),
+        Receiver=contact.data.Email,
+        Subject=TITLE,
+        Message=f"Kære {contact.data.Name}\n\nHermed kontoudtog fra {organization_name}.\n\n"
+        f"Med venlig hilsen\n{organization_name}",
+        AddVoucherAsPdfAttachment=True,
+    )
+    mail = ApiMailoutModel(
+        Sender=body.Sender, CcToSender=body.CCToSender, Receiver=body.Receiver, Subject=body.Subject,
+        Message=body.Message, AddVoucherAsPdfAttachment=True,
+    )
+    send_email(
+        call, mail, parent=contact.key, contact_guid=contact.key, mailout_type="Mailout", template=template,
+        missing_receiver_code=CONTACT_WITHOUT_EMAIL, attachment=f"{TITLE}.pdf", require_link=False,
+    )

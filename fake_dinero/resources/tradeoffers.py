@@ -18,6 +18,7 @@ from ..store import Collection, Record, Table
 from ..world import Organization
 from . import voucher_flow as flow
 from .contacts import CONTACTS, DEFAULT_PAYMENT_DAYS
+from .document_binding import bind_document
 from .document_models import (
     CreatedResponseModel,
     TimestampObject,
@@ -32,7 +33,6 @@ from .documents import (
     SALES,
     DocumentData,
     HistoryData,
-    bind_document,
     check_timestamp,
     document_facts,
     document_totals,
@@ -98,13 +98,6 @@ def _offer(call: Call, table: Table) -> Record:
     return require_kind(table, call.guid("guid"), "TradeOffer", live=True)
 
 
-def _require_contact(body: TradeOfferCreateModel | TradeOfferUpdateModel) -> None:
-    """ContactGuid is required (Dinero's document). The models' inheritance leaves it
-    optional after binding (``_DocumentWrite`` comes first in their MRO), so it is checked here."""
-    if body.ContactGuid is None:
-        raise validation_error({"ContactGuid": "The ContactGuid field is required."})
-
-
 def _require_status(row: Record, allowed: tuple[str, ...], action: str, hint: str) -> None:
     status = row.data.Status
     if status not in allowed:
@@ -120,7 +113,6 @@ def list_trade_offers(call: Call) -> dict[str, Any]:
 @routes.post("/v1/{organizationId}/tradeoffers", body=TradeOfferCreateModel, response=CreatedResponseModel)
 def create_trade_offer(call: Call) -> CreatedResponseModel:
     """A Draft with the next offer number; ContactGuid is required."""
-    _require_contact(call.body(TradeOfferCreateModel))
     return flow.create_draft(call, _table(call), "TradeOffer", TradeOfferCreateModel)
 
 
@@ -132,7 +124,7 @@ def fetch_trade_offer(call: Call) -> Any:
     return flow.fetch_preview(call, "TradeOffer", TradeOfferCreateFetchModel, TradeOfferFetchReadModel)
 
 
-@routes.get("/v1/{organizationId}/tradeoffers/{guid}", response=TradeOfferReadModel)
+@routes.get("/v1/{organizationId}/tradeoffers/{guid}", response=TradeOfferReadModel, pdf=True)
 def get_trade_offer(call: Call) -> Any:
     """JSON, or with ``Accept: application/octet-stream`` the PDF (in any status)."""
     return flow.read_json_or_pdf(call, _table(call), "TradeOffer", TradeOfferReadModel)
@@ -144,7 +136,6 @@ def update_trade_offer(call: Call) -> UpdatedResponseModel:
     table = _table(call)
     row = _offer(call, table)
     body = call.body(TradeOfferUpdateModel)
-    _require_contact(body)
     check_timestamp(row, body.Timestamp)
     _require_status(row, CHANGEABLE, "changed", "Make a new trade offer instead.")
     row = table.update(row, bind_document(call, "TradeOffer", body, base=row.data))

@@ -14,11 +14,11 @@ from ..errors import validation_error
 from ..http import ApiResponse
 from ..pdf import PdfDocument, render_pdf
 from ..store import Record, Table
+from .document_binding import bind_document
 from .document_models import BookModel, CreatedResponseModel, UpdatedResponseModel
 from .documents import (
     DocumentData,
     Kind,
-    bind_document,
     check_timestamp,
     document_facts,
     new_key,
