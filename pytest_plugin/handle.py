@@ -111,6 +111,10 @@ class Dinero:
     def set_time(self, at: datetime) -> datetime:
         return self.control.set_time(at)
 
+    def outbox(self) -> list[dict[str, Any]]:
+        """The e-mails, e-invoices and SMS the organization would have sent, oldest first."""
+        return self.control.outbox(self.organization_id)
+
     def export(self, path: str | Path | None = None) -> dict[str, Any]:
         return self.control.export(path)
 
