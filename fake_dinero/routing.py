@@ -51,11 +51,11 @@ class Operation:
     form: bool = False
     """The body is ``application/x-www-form-urlencoded`` (the token endpoints)."""
     response: Any = None
+    """The 200 answer's model, ``list[Model]``, or None for Dinero's empty 200."""
     pdf: bool = False
+    """The 200 answer may also be a PDF (``Accept: application/octet-stream``)."""
     integer_params: tuple[str, ...] = ()
     """Path parameters that are integers in Dinero's document (a reminder's ``id``)."""
-    """The 200 answer may also be a PDF (``Accept: application/octet-stream``)."""
-    """The 200 answer's model, ``list[Model]``, or None for Dinero's empty 200."""
     query: Any = ()
     """``QueryParam``s, or a list endpoint's ``ListRules`` (which knows its own)."""
     answers: tuple[int, ...] | None = None
