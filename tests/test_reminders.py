@@ -1,14 +1,9 @@
-"""Reminders on overdue invoices, one behaviour at a time (reference §4.6, §5.9, §6.1 step 8).
-
-Every test starts from a booked invoice of 1,000 excl. / 1,250 incl. VAT dated
-2026-03-02, Netto 8 days (due 2026-03-10); ``overdue`` moves the clock to
-2026-03-12 so it is overdue, and logs in again (the legacy token lasts an hour).
-"""
+"""Reminders on overdue invoices: create, book, read, change, delete, next and fetch
+(reference §4.6, §5.9, §6.1 step 8)."""
 
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import httpx
 import pypdf
@@ -16,96 +11,25 @@ import pytest
 
 from fake_dinero import Clock
 
-from .conftest import ORG, dinero_error, get_token
-
-CONTACTS = f"/v1/{ORG}/contacts"
-INVOICES = f"/v1/{ORG}/invoices"
-UNKNOWN_GUID = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
-VALID_EAN = "5790000000005"
-TODAY = "2026-03-12"
-
-
-def create_contact(api: httpx.Client, **fields: Any) -> str:
-    body = {"Name": "Hansen ApS", "CountryKey": "DK", "Email": "kontakt@hansen.dk", **fields}
-    response = api.post(CONTACTS, json=body)
-    assert response.status_code == 200, response.text
-    return response.json()["ContactGuid"]
-
-
-def draft_invoice(api: httpx.Client, contact: str | None = None, **fields: Any) -> str:
-    line = {"Description": "X", "Quantity": 1, "Unit": "parts", "AccountNumber": 1000, "BaseAmountValue": 1000}
-    body = {"ContactGuid": contact or create_contact(api), "ProductLines": [line], **fields}
-    response = api.post(INVOICES, json=body)
-    assert response.status_code == 200, response.text
-    return response.json()["Guid"]
-
-
-def booked_invoice(api: httpx.Client, contact: str | None = None, **fields: Any) -> str:
-    guid = draft_invoice(api, contact, **fields)
-    response = api.post(f"{INVOICES}/{guid}/book", json={"Timestamp": invoice(api, guid)["TimeStamp"]})
-    assert response.status_code == 200, response.text
-    return guid
-
-
-def advance(api: httpx.Client, clock: Clock, days: int) -> None:
-    """Move the clock and log in again: the legacy token lasts an hour."""
-    clock.advance(days=days)
-    api.headers["Authorization"] = f"Bearer {get_token(api).json()['access_token']}"
-
-
-def invoice(api: httpx.Client, guid: str) -> dict[str, Any]:
-    response = api.get(f"{INVOICES}/{guid}")
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def reminders(guid: str) -> str:
-    return f"{INVOICES}/{guid}/reminders"
-
-
-def add(api: httpx.Client, guid: str, date: str = TODAY, **fields: Any) -> httpx.Response:
-    body = {"Timestamp": invoice(api, guid)["TimeStamp"], "Date": date, "WithFee": True, **fields}
-    return api.post(reminders(guid), json=body)
-
-
-def added(api: httpx.Client, guid: str, date: str = TODAY, **fields: Any) -> dict[str, Any]:
-    response = add(api, guid, date, **fields)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def book(api: httpx.Client, guid: str, reminder: dict[str, Any]) -> dict[str, Any]:
-    response = api.post(f"{reminders(guid)}/{reminder['Id']}/book", json={"Timestamp": reminder["Timestamp"]})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def three_booked(api: httpx.Client, guid: str) -> list[dict[str, Any]]:
-    return [book(api, guid, added(api, guid, date)) for date in ("2026-03-12", "2026-03-22", "2026-04-01")]
-
-
-def listed(api: httpx.Client, guid: str, **params: str) -> list[dict[str, Any]]:
-    response = api.get(reminders(guid), params=params)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def owed(api: httpx.Client, guid: str) -> float:
-    return api.get(f"/v2/{ORG}/invoices/{guid}/payments").json()["InvoiceTotalIncludingReminderExpenses"]
-
-
-def mailouts(api: httpx.Client, guid: str) -> list[dict[str, Any]]:
-    response = api.get(f"{INVOICES}/{guid}/mailouts")
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-@pytest.fixture
-def overdue(api: httpx.Client, clock: Clock) -> str:
-    guid = booked_invoice(api)
-    advance(api, clock, 10)
-    return guid
-
+from .conftest import dinero_error
+from .reminder_calls import (
+    INVOICES,
+    TODAY,
+    UNKNOWN_GUID,
+    add,
+    added,
+    advance,
+    book,
+    booked_invoice,
+    create_contact,
+    draft_invoice,
+    invoice,
+    listed,
+    overdue_invoice,  # noqa: F401  (the `overdue` fixture)
+    owed,
+    reminders,
+    three_booked,
+)
 
 # -- create -----------------------------------------------------------------------
 
@@ -440,95 +364,3 @@ def test_fetch_previews_the_amounts_and_saves_nothing(api: httpx.Client, overdue
     preview = response.json()
     assert (preview["Id"], preview["FeeAmount"], preview["InterestAmount"]) == (None, 100.0, 17.5)
     assert listed(api, overdue) == []
-
-
-# -- e-mail ---------------------------------------------------------------------------
-
-
-def test_the_email_template_names_the_reminder_and_the_invoice(api: httpx.Client, overdue: str) -> None:
-    book(api, overdue, added(api, overdue))
-    template = api.get(f"{reminders(overdue)}/email/template").json()
-    number = invoice(api, overdue)["Number"]
-    assert template["Subject"] == f"Rykker 1 for faktura {number}"
-    assert template["Receiver"] == "kontakt@hansen.dk"
-    assert "[link-to-pdf]" in template["Message"]
-
-
-def test_email_sends_the_latest_booked_reminder_into_the_outbox(api: httpx.Client, overdue: str) -> None:
-    book(api, overdue, added(api, overdue))
-    response = api.post(f"{reminders(overdue)}/email", json={})
-    assert response.status_code == 200, response.text
-    assert response.json() == {"Recipients": [{"Email": "kontakt@hansen.dk"}]}
-    sent = [mail for mail in mailouts(api, overdue) if mail["Type"] == "Reminder"]
-    assert [mail["Subject"] for mail in sent] == [f"Rykker 1 for faktura {invoice(api, overdue)['Number']}"]
-
-
-def test_email_marks_the_invoice_as_sent_with_a_reminder(api: httpx.Client, overdue: str) -> None:
-    book(api, overdue, added(api, overdue))
-    api.post(f"{reminders(overdue)}/email", json={})
-    assert invoice(api, overdue)["LatestMailOutType"] == "Reminder"
-
-
-def test_email_without_a_booked_reminder_is_refused_with_42(api: httpx.Client, overdue: str) -> None:
-    added(api, overdue)
-    dinero_error(api.post(f"{reminders(overdue)}/email", json={}), 400, 42)
-
-
-def test_email_to_a_contact_without_an_address_is_refused_with_64(api: httpx.Client, clock: Clock) -> None:
-    guid = booked_invoice(api, create_contact(api, Email=None))
-    advance(api, clock, 10)
-    book(api, guid, added(api, guid))
-    dinero_error(api.post(f"{reminders(guid)}/email", json={}), 400, 64)
-
-
-# -- e-reminder -------------------------------------------------------------------------
-
-
-def e_reminder_invoice(api: httpx.Client, clock: Clock, **contact: Any) -> tuple[str, dict[str, Any]]:
-    guid = booked_invoice(api, create_contact(api, **contact))
-    advance(api, clock, 10)
-    return guid, book(api, guid, added(api, guid))
-
-
-def send_e_reminder(api: httpx.Client, guid: str, reminder: dict[str, Any], **body: Any) -> httpx.Response:
-    return api.post(f"{reminders(guid)}/{reminder['Id']}/e-reminder", json={"PaymentMeanEnum": "Domestic", **body})
-
-
-def test_an_e_reminder_goes_to_the_contacts_ean_number(api: httpx.Client, clock: Clock) -> None:
-    guid, reminder = e_reminder_invoice(api, clock, EanNumber=VALID_EAN, AttPerson="Jens Hansen")
-    response = send_e_reminder(api, guid, reminder)
-    assert (response.status_code, response.content) == (200, b"")
-    sent = [mail for mail in mailouts(api, guid) if mail["Type"] == "ElectronicInvoiceReminder"]
-    assert [mail["Receiver"] for mail in sent] == [VALID_EAN]
-    assert invoice(api, guid)["LatestMailOutType"] == "ElectronicInvoiceReminder"
-
-
-def test_an_e_reminder_to_a_contact_without_ean_is_refused_with_56(api: httpx.Client, clock: Clock) -> None:
-    guid, reminder = e_reminder_invoice(api, clock, AttPerson="Jens Hansen")
-    dinero_error(send_e_reminder(api, guid, reminder), 400, 56)
-
-
-def test_an_e_reminder_to_an_invalid_ean_is_refused_with_57(api: httpx.Client, clock: Clock) -> None:
-    guid, reminder = e_reminder_invoice(api, clock, EanNumber=VALID_EAN, AttPerson="Jens Hansen")
-    dinero_error(send_e_reminder(api, guid, reminder, ReceiverEanNumber="5790000000006"), 400, 57)
-
-
-def test_an_e_reminder_without_an_att_person_is_refused_with_62(api: httpx.Client, clock: Clock) -> None:
-    guid, reminder = e_reminder_invoice(api, clock, EanNumber=VALID_EAN)
-    dinero_error(send_e_reminder(api, guid, reminder), 400, 62)
-
-
-def test_an_e_reminder_with_an_unknown_payment_mean_is_a_validation_error(api: httpx.Client, clock: Clock) -> None:
-    guid, reminder = e_reminder_invoice(api, clock, EanNumber=VALID_EAN, AttPerson="Jens Hansen")
-    dinero_error(send_e_reminder(api, guid, reminder, PaymentMeanEnum="Cash"), 400, 42)
-
-
-def test_an_e_reminder_takes_the_payment_mean_in_any_casing(api: httpx.Client, clock: Clock) -> None:
-    guid, reminder = e_reminder_invoice(api, clock, EanNumber=VALID_EAN, AttPerson="Jens Hansen")
-    assert send_e_reminder(api, guid, reminder, PaymentMeanEnum="fik").status_code == 200
-
-
-def test_an_e_reminder_of_a_draft_reminder_is_refused_with_59(api: httpx.Client, clock: Clock) -> None:
-    guid = booked_invoice(api, create_contact(api, EanNumber=VALID_EAN, AttPerson="Jens Hansen"))
-    advance(api, clock, 10)
-    dinero_error(send_e_reminder(api, guid, added(api, guid)), 400, 59)
