@@ -119,7 +119,7 @@ def list_page(
     if page < 0:
         raise DineroError(400, LIMIT_EXCEEDED, "Limit Exceeded", {"page": f"page must be 0 or more; it was {page}."})
     deleted_only = call.query_bool("deletedOnly", False)
-    changed = _changed_keys(call, table) if rules.changes_since else None
+    changed = changed_keys(call, table) if rules.changes_since else None
     conditions = parse_query_filter(call.query("queryFilter"), rules.filterable, table.collection.field_names)
     free_text = (call.query("freeTextSearch") or "").strip().lower() if rules.free_text else ""
     fields = resolve_fields(call.query("fields") or rules.default_fields, table.collection.field_names)
@@ -264,7 +264,8 @@ def _filter_error(reason: str) -> DineroError:
     return DineroError(400, BAD_QUERY_FILTER, "Invalid queryFilter", {"queryFilter": reason})
 
 
-def _changed_keys(call: Call, table: Table) -> set[str] | None:
+def changed_keys(call: Call, table: Table) -> set[str] | None:
+    """Keys of rows changed at or after ``changesSince`` (None when it is not given; 400/42 when it is no time)."""
     raw = call.query("changesSince")
     if raw is None:
         return None

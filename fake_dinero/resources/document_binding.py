@@ -61,7 +61,7 @@ def bind_document(call: Call, kind: Kind, model: Any, base: DocumentData | None 
         Kind=kind,
         ContactGuid=str(model.ContactGuid) if model.ContactGuid else None,
         ContactName=contact.Name if contact else None,
-        Address=model.Address if model.Address is not None else _address(contact),
+        Address=model.Address if model.Address is not None else contact_address(contact),
         ShowLinesInclVat=bool(model.ShowLinesInclVat),
         InvoiceTemplateId=str(model.InvoiceTemplateId) if model.InvoiceTemplateId else None,
         Currency=currency,
@@ -93,7 +93,7 @@ def _contact(organization: Organization, guid: Any, problems: dict[str, str]) ->
     return row.data
 
 
-def _address(contact: Any) -> str | None:
+def contact_address(contact: Any) -> str | None:
     """Dinero fills the address from the contact: street, then zip and city."""
     if contact is None:
         return None

@@ -25,7 +25,7 @@ from ..errors import (
     DineroError,
     validation_error,
 )
-from ..formats import parse_lenient_datetime
+from ..listing import changed_keys
 from ..models import Bool, DineroDateTime, DineroModel
 from ..routing import QueryParam, Routes
 from ..store import Collection, Record, Table
@@ -33,6 +33,7 @@ from ..world import Organization, World
 from . import tradeoffers
 from .contacts import CONTACTS
 from .documents import (
+    DOCUMENT_NAMES,
     SALES,
     DocumentData,
     HistoryData,
@@ -46,11 +47,6 @@ from .documents import (
 
 routes = Routes(tag="Mail-outs")
 
-_TYPE_NAMES = {
-    ("Invoice", "da-DK"): "Faktura", ("Invoice", "en-GB"): "Invoice",
-    ("CreditNote", "da-DK"): "Kreditnota", ("CreditNote", "en-GB"): "Credit note",
-    ("TradeOffer", "da-DK"): "Tilbud", ("TradeOffer", "en-GB"): "Offer",
-}
 LINK = "[link-to-pdf]"
 
 
@@ -234,7 +230,7 @@ def voucher_template(call: Call, data: DocumentData, kind_name: str | None = Non
     """Dinero's defaults: the organization sends, the contact receives, subject "{Type} {Number}"."""
     organization = call.organization
     contact = contact_of(organization, data.ContactGuid)
-    name = kind_name or _TYPE_NAMES[(data.Kind, data.Language)]
+    name = kind_name or DOCUMENT_NAMES[(data.Kind, data.Language)]
     english = data.Language == "en-GB"
     greeting = f"{'Dear' if english else 'Kære'} {data.ContactName or ''}".strip()
     body = (
@@ -260,13 +256,7 @@ def mark_sent(table: Table, row: Record, mailout_type: str, **changes: Any) -> R
 def voucher_mailouts(call: Call, key: str, include_sms: bool = True) -> list[VoucherMailoutReadModel]:
     """A document's sends, oldest first; ``changesSince`` and ``includeSms`` narrow them."""
     table = call.organization.table(OUTBOX)
-    changed = None
-    since = call.query("changesSince")
-    if since is not None:
-        try:
-            changed = table.changed_since(parse_lenient_datetime(since))
-        except ValueError:
-            raise validation_error({"changesSince": f"'{since}' is not a time. Use YYYY-MM-DDTHH:mm:ssZ."}) from None
+    changed = changed_keys(call, table)
     include_sms = call.query_bool("includeSms", include_sms)
     return [
         _render(call.organization, row)

@@ -18,8 +18,9 @@ from pydantic import BaseModel, BeforeValidator, StringConstraints
 from .. import errors
 from ..call import Call
 from ..errors import DineroError, validation_error
-from ..formats import money, money_json, parse_lenient_datetime
+from ..formats import money, money_json
 from ..http import ApiResponse
+from ..listing import changed_keys
 from ..models import Bool, DineroModel
 from ..pdf import PdfDocument, render_pdf
 from ..routing import QueryParam, Routes
@@ -274,13 +275,9 @@ def list_reminders(call: Call) -> list[ReminderViewModel]:
     too (IsDeleted true), so a client can sync."""
     invoice = _invoice(call)
     table = call.organization.table(REMINDERS)
-    since = call.query("changesSince")
-    try:
-        keys = table.changed_since(parse_lenient_datetime(since)) if since else None
-    except ValueError:
-        raise validation_error({"changesSince": f"'{since}' is not a time. Use YYYY-MM-DDTHH:mm:ssZ."}) from None
+    keys = changed_keys(call, table)
     rows = table.records(parent=invoice.key, keys=keys)
-    return [_render(call.organization, row) for row in rows if since or not row.deleted]
+    return [_render(call.organization, row) for row in rows if keys is not None or not row.deleted]
 
 
 @routes.post(BASE, body=ReminderCreateModel, response=ReminderViewModel)

@@ -23,8 +23,10 @@ from ..pricing import in_dkk
 from ..routing import QueryParam, Routes
 from ..store import Record
 from .contacts import CONTACTS
+from .document_binding import contact_address
 from .documents import SALES, DocumentData, document_totals, payment_status
 from .mailouts import ApiMailoutModel, MailoutTemplateReadModel, send_email
+from .voucher_flow import issuer_lines
 
 routes = Routes(tag="Contacts")
 
@@ -207,11 +209,9 @@ def get_state_of_account_pdf(call: Call) -> ApiResponse:
 
 def _pdf(call: Call, contact: Record, result: Statement) -> PdfDocument:
     """In Danish, whatever the contact's language [UNK]."""
-    profile = call.organization.profile
-    issuer = tuple(part for part in (profile.get("Name"), profile.get("Street"), profile.get("City")) if part)
+    issuer = issuer_lines(call.organization)
     fields = contact.data
-    city = " ".join(part for part in (fields.ZipCode, fields.City) if part)
-    recipient = tuple(part for part in (fields.Name, fields.Street, city) if part)
+    recipient = tuple(part for part in (fields.Name, *(contact_address(fields) or "").splitlines()) if part)
     rows = tuple(
         (
             entry.Date.date().isoformat(), entry.Description or "", entry.RelatedVoucherNumber or "",

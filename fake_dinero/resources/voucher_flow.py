@@ -14,6 +14,7 @@ from ..errors import validation_error
 from ..http import ApiResponse
 from ..pdf import PdfDocument, render_pdf
 from ..store import Record, Table
+from ..world import Organization
 from .document_binding import bind_document
 from .document_models import BookModel, CreatedResponseModel, UpdatedResponseModel
 from .documents import (
@@ -125,15 +126,8 @@ def document_pdf(call: Call, row: Record) -> PdfDocument:
     organization = call.organization
     data: DocumentData = row.data
     facts = document_facts(organization, row.key, data, row)
-    profile = organization.profile
     english = data.Language == "en-GB"
-    issuer = tuple(
-        part for part in (
-            profile.get("Name"), profile.get("Street"),
-            " ".join(p for p in (profile.get("ZipCode"), profile.get("City")) if p),
-            f"CVR {profile['VatNumber']}" if profile.get("VatNumber") else None,
-        ) if part
-    )
+    issuer = issuer_lines(organization)
     recipient = tuple(part for part in (data.ContactName, *(data.Address or "").splitlines()) if part)
     facts_shown = [("Date" if english else "Dato", facts["Date"])]
     if facts.get("PaymentDate") and data.Kind == "Invoice":
@@ -163,6 +157,18 @@ def document_pdf(call: Call, row: Record) -> PdfDocument:
         totals=totals,
         note=data.Comment,
         created=row.updated_at,
+    )
+
+
+def issuer_lines(organization: Organization) -> tuple[str, ...]:
+    """The sender block of every PDF: name, street, zip and city, CVR."""
+    profile = organization.profile
+    return tuple(
+        part for part in (
+            profile.get("Name"), profile.get("Street"),
+            " ".join(p for p in (profile.get("ZipCode"), profile.get("City")) if p),
+            f"CVR {profile['VatNumber']}" if profile.get("VatNumber") else None,
+        ) if part
     )
 
 
