@@ -17,11 +17,11 @@ NOT_FOUND = 40
 UNAUTHORIZED = 41
 VALIDATION = 42
 LIMIT_EXCEEDED = 43
-BAD_QUERY_FILTER = 46  # unknown in the reference; chosen by issue 3
+BAD_QUERY_FILTER = 46  # unknown in the reference; chosen by the fake
 NO_DOCUMENT_LINES = 45  # JAVA fixture: "Invoices must have at least one invoice line"
 TIMESTAMP_OUTDATED = 58
-# Codes of the sales issue (4). The reference lists them as unknown; issue 4
-# names them, and the fake uses them for these refusals:
+# Codes of the sales side. The reference lists them as unknown; the fake uses
+# them for these refusals:
 NO_RECEIVER_EMAIL = 55  # a voucher mail with no Receiver and a contact without e-mail
 NO_EAN = 56  # an e-invoice to a contact without EAN number
 INVALID_EAN = 57  # an EAN that is not 13 digits with a valid check digit
@@ -30,6 +30,20 @@ NO_ATT_PERSON = 62  # an e-invoice whose contact has no att. person
 CONTACT_WITHOUT_EMAIL = 64  # a contact-level mail (state of account, reminders) with no address
 NOT_OVERDUE = 74  # a reminder or pre-reminder on an invoice that is not overdue
 ITEM_DELETED = 65
+# Codes of the books. The reference lists them as unknown; the fake uses them
+# for these refusals:
+NO_ACCOUNTING_YEAR = 47  # a date (booking, report, entries) in no accounting year
+LEDGER_FULL = 66  # more than 1000 ledger items in the ledger
+LEDGER_BUSY = 70  # two ledger-item posts for one organization too close together
+SAME_VOUCHER_DATE = 75  # ledger items sharing a voucher number with different dates
+SAME_VOUCHER_FILE = 76  # ... with different files
+UNKNOWN_ACCOUNT = 77  # a line's account is not in the chart
+SAME_VOUCHER_ID = 78  # ... with different ids
+DATE_RANGE_SPANS_YEARS = 82  # an entries period across two accounting years
+END_BEFORE_START = 83  # a period whose end is before its start
+WINDOW_TOO_LONG = 84  # an entries/changes window over 31 days
+UNKNOWN_DEPOSIT_ACCOUNT = 86  # a line's balancing (deposit) account is not in the chart
+SAME_VOUCHER_VERSION = 87  # ledger items sharing a voucher number with different versions
 NO_PRO_SUBSCRIPTION = 90
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -105,6 +106,11 @@ Amount = Annotated[
 ]
 """A money amount or quantity (a .NET double). Dinero's upper bound is unknown;
 the fake refuses magnitudes over a trillion so totals stay exact and finite."""
+
+Money = Annotated[Decimal, WithJsonSchema({"type": "string", "pattern": r"^-?\d+(\.\d+)?$"})]
+"""Money (and other exact quantities) as stored: a ``Decimal``, written to a
+snapshot as its exact decimal text. Read models turn it into Dinero's JSON
+number at the edge (``formats.money_json``)."""
 
 Guid = Annotated[
     UUID, PlainSerializer(_guid_text, return_type=str), WithJsonSchema({"type": "string", "format": "uuid"})

@@ -14,7 +14,7 @@ from typing import Any
 
 from .clock import ClockState, clock_state, restore_clock
 from .store import COLLECTIONS, Collection, Record, TableState
-from .world import Organization, World
+from .world import Organization, World, thaw
 
 # World attributes that are not containers of state, or are handled on their own.
 _NOT_COPIED = {"organizations", "clock", "settings", "rate_limiter", "seed"}
@@ -23,10 +23,6 @@ _NOT_COPIED = {"organizations", "clock", "settings", "rate_limiter", "seed"}
 @dataclass(frozen=True)
 class OrganizationState:
     organization: Organization
-    profile: dict[str, Any]
-    accounts: dict[int, dict[str, Any]]
-    deposit_accounts: dict[int, dict[str, Any]]
-    vat_types: dict[str, dict[str, Any]]
     version: int
     tables: dict[str, TableState]
 
@@ -74,10 +70,6 @@ def restore(world: World, state: WorldState) -> None:
 def _capture_organization(organization: Organization) -> OrganizationState:
     return OrganizationState(
         organization=organization,
-        profile=_deep_dict(organization.profile),
-        accounts=dict(organization.accounts),
-        deposit_accounts=dict(organization.deposit_accounts),
-        vat_types=dict(organization.vat_types),
         version=organization.version,
         tables={name: table.snapshot() for name, table in organization.tables.items()},
     )
@@ -85,16 +77,8 @@ def _capture_organization(organization: Organization) -> OrganizationState:
 
 def _restore_organization(saved: OrganizationState) -> None:
     organization = saved.organization
-    organization.profile = _deep_dict(saved.profile)
-    organization.accounts = dict(saved.accounts)
-    organization.deposit_accounts = dict(saved.deposit_accounts)
-    organization.vat_types = dict(saved.vat_types)
     organization.version = saved.version
     organization.load_tables(saved.tables)
-
-
-def _deep_dict(value: dict[str, Any]) -> dict[str, Any]:
-    return {key: dict(item) if isinstance(item, dict) else item for key, item in value.items()}
 
 
 # -- snapshot files ---------------------------------------------------------------
@@ -130,9 +114,6 @@ def import_world(world: World, document: dict[str, Any]) -> None:
     world.rate_limiter.reset()
     for saved in document["organizations"]:
         organization = world.add_organization(**saved["profile"])
-        organization.accounts = {row["AccountNumber"]: row for row in saved["accounts"]}
-        organization.deposit_accounts = {row["AccountNumber"]: row for row in saved["depositAccounts"]}
-        organization.vat_types = {row["VatCode"].upper(): row for row in saved["vatTypes"]}
         organization.version = saved["version"]
         for name, rows in saved["tables"].items():
             table = organization.table(COLLECTIONS[name])
@@ -149,10 +130,7 @@ def import_world(world: World, document: dict[str, Any]) -> None:
 
 def _export_organization(organization: Organization) -> dict[str, Any]:
     return {
-        "profile": organization.profile,
-        "accounts": list(organization.accounts.values()),
-        "depositAccounts": list(organization.deposit_accounts.values()),
-        "vatTypes": list(organization.vat_types.values()),
+        "profile": thaw(organization.profile),
         "version": organization.version,
         "tables": {
             name: [_export_row(row) for row in sorted(table, key=lambda row: row.seq)]

@@ -13,14 +13,17 @@ import random
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from . import seed_data
 from .clock import Clock
 from .ratelimit import RateLimiter
-from .store import Collection, Table, TableState
+from .domain.chart import seed_chart
+from .domain.years import seed_years
+from .store import COLLECTIONS, Collection, Table, TableState
 
 DEFAULT_CLIENT_ID = "fake-dinero-client"
 DEFAULT_CLIENT_SECRET = "fake-dinero-secret"
@@ -173,24 +176,21 @@ class RefreshToken:
 
 
 class Organization:
-    """One Dinero organization with its own tables and version counter."""
+    """One Dinero organization: its profile, its tables and its version counter.
 
-    def __init__(self, world: World, profile: dict[str, Any]) -> None:
+    Everything that changes lives in a table (``self.table(...)``), so reset,
+    snapshots and ``changesSince`` see all of it; the profile is read-only.
+    """
+
+    def __init__(self, world: World, profile: Mapping[str, Any]) -> None:
         self.world = world
         self.id: int = int(profile["Id"])
-        self.profile = profile
-        self.accounts: dict[int, dict[str, Any]] = {
-            row["AccountNumber"]: dict(row) for row in seed_data.load("chart_of_accounts")
-        }
-        self.deposit_accounts: dict[int, dict[str, Any]] = {
-            row["AccountNumber"]: dict(row) for row in seed_data.load("deposit_accounts")
-        }
-        self.vat_types: dict[str, dict[str, Any]] = {
-            row["VatCode"].upper(): dict(row) for row in seed_data.load("vat_types")
-        }
+        self.profile: Mapping[str, Any] = freeze(profile)
         self.version = 0
         """The last version handed out (Dinero's rowversion counter)."""
         self._tables: dict[str, Table] = {}
+        seed_chart(self)
+        seed_years(self, world.clock.now().astimezone(timezone.utc).date())
 
     @property
     def is_pro(self) -> bool:
@@ -215,7 +215,7 @@ class Organization:
         for name in [name for name in self._tables if name not in states]:
             del self._tables[name]
         for name, state in states.items():
-            self._tables[name].load(state)
+            self.table(COLLECTIONS[name]).load(state)
 
     def table(self, collection: Collection) -> Table:
         table = self._tables.get(collection.name)
@@ -223,10 +223,15 @@ class Organization:
             table = self._tables[collection.name] = Table(self, collection)
         return table
 
-    def vat_rate(self, vat_code: str | None) -> float:
-        """The rate of a VAT code as a fraction; no code (or "none") is 0."""
-        vat = self.vat_types.get((vat_code or "").upper())
-        return float(vat["VatRate"]) if vat else 0.0
+
+def freeze(profile: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only copy of a profile (and of the mappings in it)."""
+    return MappingProxyType({key: freeze(value) if isinstance(value, Mapping) else value for key, value in profile.items()})
+
+
+def thaw(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """A plain, writable copy of a frozen profile (for JSON)."""
+    return {key: thaw(value) if isinstance(value, Mapping) else value for key, value in profile.items()}
 
 
 @dataclass

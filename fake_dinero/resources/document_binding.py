@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import seed_data
 from ..call import Call
+from ..domain.chart import entry_account
 from ..errors import NO_DOCUMENT_LINES, DineroError, validation_error
 from ..world import Organization
 from .contacts import CONTACTS, DEFAULT_PAYMENT_DAYS, PAYMENT_CONDITIONS
@@ -133,7 +134,7 @@ def _bind_line(
     unit = _UNITS.get((values["Unit"] or "").lower())
     if unit is None:
         problems[f"{where}.Unit"] = f"'{values['Unit'] or ''}' is not a unit. Use one of: {', '.join(UNITS)}."
-    if values["AccountNumber"] not in organization.accounts:
+    if entry_account(organization, values["AccountNumber"]) is None:
         problems[f"{where}.AccountNumber"] = (
             f"Account {values['AccountNumber']} is not in the organization's chart of accounts."
         )

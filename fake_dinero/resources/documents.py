@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from ..call import Call
+from ..domain.chart import account_name, account_vat_rate
 from ..errors import NOT_BOOKED, TIMESTAMP_OUTDATED, DineroError, validation_error
 from ..formats import money_json, render_version
 from ..models import bind, parse_json_body
@@ -140,8 +141,7 @@ def priced_lines(organization: Organization, data: DocumentData) -> Priced:
         if line.LineType == "Text":
             out.append((line, None))
             continue
-        vat_code = organization.accounts.get(line.AccountNumber, {}).get("VatCode")
-        rate = Decimal(str(organization.vat_rate(vat_code)))
+        rate = account_vat_rate(organization, line.AccountNumber)
         priced = price_line(
             Decimal(str(line.BaseAmountValue)), Decimal(str(line.Quantity)), Decimal(str(line.Discount)), rate,
             data.ShowLinesInclVat,
@@ -328,10 +328,9 @@ def render_as(model: type[BaseModel], facts: dict[str, Any]) -> BaseModel:
 
 
 def _line_facts(organization: Organization, line: InvoiceLinesCreateModel, priced: PricedLine | None) -> dict[str, Any]:
-    account = organization.accounts.get(line.AccountNumber, {})
     zero = Decimal(0)
     return dict(
-        AccountName=account.get("Name") if priced else None,
+        AccountName=account_name(organization, line.AccountNumber) if priced else None,
         BaseAmountValue=money_json(priced.unit_excl_vat if priced else zero),
         BaseAmountValueInclVat=money_json(priced.unit_incl_vat if priced else zero),
         TotalAmount=money_json(priced.total_excl_vat if priced else zero),

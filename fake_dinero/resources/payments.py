@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import StringConstraints
 
 from ..call import Call
+from ..domain.chart import DEPOSIT_ACCOUNTS, deposit_account
 from ..errors import not_found, validation_error
 from ..formats import money_json
 from ..models import Amount, Bool, DineroModel, Guid, Int
@@ -92,8 +93,8 @@ def _add_payment(call: Call, kind: Kind) -> CreatedPaymentResponse:
     problems: dict[str, str] = {}
     if body.Amount == 0:
         problems["Amount"] = "A payment's Amount cannot be 0."
-    if body.DepositAccountNumber not in call.organization.deposit_accounts:
-        numbers = ", ".join(str(number) for number in call.organization.deposit_accounts)
+    if deposit_account(call.organization, body.DepositAccountNumber) is None:
+        numbers = ", ".join(row.key for row in call.organization.table(DEPOSIT_ACCOUNTS).records())
         problems["DepositAccountNumber"] = f"{body.DepositAccountNumber} is not a deposit account; use {numbers}."
     if data.Currency != "DKK" and body.AmountInForeignCurrency is None:
         problems["AmountInForeignCurrency"] = f"The document is in {data.Currency}; give the amount in {data.Currency}."

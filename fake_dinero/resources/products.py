@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import StringConstraints, field_validator
 
 from ..call import Call
+from ..domain.chart import account_vat_rate, entry_account
 from ..errors import validation_error
 from ..formats import money_json
 from ..listing import ListRules, collection_of, list_page
@@ -82,8 +83,7 @@ class ProductCreatedResult(DineroModel):
 def _render_product(organization: Organization, row: Record) -> ProductReadModel:
     """Prices incl. VAT use the VAT code of the product's sales account."""
     product: ProductWriteModel = row.data
-    account = organization.accounts.get(product.AccountNumber, {})
-    rate = Decimal(str(organization.vat_rate(account.get("VatCode"))))
+    rate = account_vat_rate(organization, product.AccountNumber)
     base, quantity = Decimal(str(product.BaseAmountValue)), Decimal(str(product.Quantity))
     incl_vat = base * (1 + rate)
     return ProductReadModel(
@@ -119,7 +119,7 @@ def _bind_product(call: Call, model: type[ProductWriteModel]) -> ProductWriteMod
     naming AccountNumber is chosen.
     """
     product = call.body(model)
-    if product.AccountNumber not in call.organization.accounts:
+    if entry_account(call.organization, product.AccountNumber) is None:
         raise validation_error(
             {"AccountNumber": f"Account {product.AccountNumber} is not in the organization's chart of accounts."}
         )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from ..call import Call
+from ..domain.chart import default_sales_account
 from ..errors import validation_error
 from ..listing import ListRules, collection_of, list_page
 from ..models import DineroModel, Guid
@@ -137,10 +138,7 @@ DEFAULT_INTEREST_RATE = 0.7
 def get_sales_settings(call: Call) -> SalesVoucherSetttingsModel:
     """The organization's invoice defaults, which the fake's documents follow:
     lines excl. VAT, account 1000, Netto 8 days."""
-    default_account = next(
-        (number for number, account in call.organization.accounts.items() if account.get("IsDefaultSalesAccount")),
-        1000,
-    )
+    default_account = default_sales_account(call.organization)
     return SalesVoucherSetttingsModel(
         LinesInclVat=False,
         UseFikCode=False,
