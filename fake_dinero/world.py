@@ -53,6 +53,12 @@ class Settings:
     """Requests per window per (organization, client id); ``None`` switches it off."""
     rate_window_seconds: float = 60.0
     token_lifetime_seconds: int = 3600
+    ledger_booking_seconds: float = 2.0
+    """How long booked ledger items stay PendingBooking on the fake's clock (Dinero
+    books them in the background); a status poll while pending also finishes them."""
+    ledger_post_seconds: float = 0.1
+    """How long Dinero works on one post of ledger items; another post for the same
+    organization within this time on the fake's clock is refused (400/70). 0: never."""
 
 
 @dataclass

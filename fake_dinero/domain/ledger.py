@@ -10,7 +10,7 @@ bookkeeping law wants and Dinero's document describes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -218,13 +218,31 @@ def party(organization: Organization, contact_guid: str) -> PartyData:
     return row.data if row is not None else PartyData()  # type: ignore[no-any-return]
 
 
+_SETTLERS: list[Callable[[Organization], None]] = []
+
+
+def on_settle(settler: Callable[[Organization], None]) -> Callable[[Organization], None]:
+    """Register work that must be done before the books are read: Dinero books
+    some vouchers in the background (ledger items), and the fake does that work
+    when the clock says it is due, the next time anyone looks."""
+    _SETTLERS.append(settler)
+    return settler
+
+
+def settle(organization: Organization) -> None:
+    """Finish the background bookings that are due, so reads see their entries."""
+    for settler in _SETTLERS:
+        settler(organization)
+
+
 def voucher_entries(organization: Organization, voucher_guid: str) -> list[Record]:
     """The entries of one voucher, oldest first."""
     return [row for row in organization.table(ENTRIES) if row.parent == voucher_guid]
 
 
 def entries(organization: Organization) -> Iterator[Record]:
-    """Every entry, in the order they were added."""
+    """Every entry, in the order they were added (due background bookings first)."""
+    settle(organization)
     return iter(organization.table(ENTRIES))
 
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 from .. import auth, connect, control, docs
 from ..routing import RouteTable
 from . import (
+    accounts,
     contacts,
     creditnotes,
     einvoices,
+    entries,
     invoices,
+    ledger_items,
     mailouts,
+    manual_vouchers,
     organizations,
     payments,
     products,
     reminders,
+    reports,
     sales,
     state_of_account,
     tradeoffers,
@@ -37,5 +42,10 @@ ROUTE_TABLE = RouteTable(
         reminders.routes,
         tradeoffers.routes,
         state_of_account.routes,
+        accounts.routes,
+        entries.routes,
+        reports.routes,
+        manual_vouchers.routes,
+        ledger_items.routes,
     ]
 )

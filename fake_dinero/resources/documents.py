@@ -19,9 +19,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from ..call import Call
+from ..domain.versions import check_timestamp, timestamp_of
 from ..domain.chart import account_name, account_vat_rate
-from ..errors import NOT_BOOKED, TIMESTAMP_OUTDATED, DineroError, validation_error
-from ..formats import money_json, render_version
+from ..errors import NOT_BOOKED, DineroError, validation_error
+from ..formats import money_json
 from ..models import bind, parse_json_body
 from ..pricing import PricedLine, Totals, in_dkk, payment_date, price_line, totals
 from ..store import Collection, Record, Table
@@ -202,23 +203,6 @@ def next_number(table: Table, kinds: tuple[str, ...]) -> int:
 
 
 # -- the rules of change ---------------------------------------------------------
-
-
-def timestamp_of(row: Record) -> str:
-    return render_version(row.version)
-
-
-def check_timestamp(row: Record, supplied: str | None) -> None:
-    """400 with code 58 when ``supplied`` is not the document's current TimeStamp.
-    ``None`` (an optional Timestamp left out) passes."""
-    if supplied is None:
-        return
-    current = timestamp_of(row)
-    if supplied.strip().upper() != current:
-        raise DineroError(
-            400, TIMESTAMP_OUTDATED, "Timestamp outdated",
-            {"Timestamp": f"'{supplied}' is not the current TimeStamp ('{current}'); get the document and retry."},
-        )
 
 
 def optional_timestamp(call: Call) -> str | None:
