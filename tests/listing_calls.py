@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from .conftest import ORG
+from .support import ORG
 
 CONTACTS = f"/v1/{ORG}/contacts"
 CONTACTS_V2 = f"/v2/{ORG}/contacts"

@@ -13,7 +13,7 @@ import pytest
 
 from fake_dinero import Clock
 
-from .conftest import ORG, get_token
+from .support import ORG, get_token
 
 CONTACTS = f"/v1/{ORG}/contacts"
 INVOICES = f"/v1/{ORG}/invoices"

@@ -8,7 +8,7 @@ import httpx
 
 from fake_dinero import Clock
 
-from .conftest import ORG, get_token
+from .support import ORG, get_token
 from .listing_calls import create_contact
 
 INVOICES = f"/v1/{ORG}/invoices"

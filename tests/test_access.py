@@ -7,7 +7,7 @@ import pytest
 
 from fake_dinero import World
 
-from .conftest import ORG, dinero_error, get_token
+from .support import ORG, dinero_error, get_token
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import jwt
 from fake_dinero import Clock, World
 from fake_dinero.world import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
-from .conftest import ORG, get_token
+from .support import ORG, get_token
 
 
 def test_password_grant_returns_a_one_hour_bearer_token_without_refresh_token(anonymous: httpx.Client) -> None:

@@ -16,7 +16,7 @@ import httpx
 
 from fake_dinero import Clock
 
-from .conftest import ORG, dinero_error
+from .support import ORG, dinero_error
 
 CONTACTS = f"/v1/{ORG}/contacts"
 PRODUCTS = f"/v1/{ORG}/products"

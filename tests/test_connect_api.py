@@ -9,7 +9,7 @@ import pytest
 from fake_dinero import Clock, Settings, World
 from fake_dinero.world import ConnectUser
 
-from .conftest import ISV_ID, ISV_SECRET, ORG, REDIRECT_URI, bearer, dinero_error, get_token, login
+from .support import ISV_ID, ISV_SECRET, ORG, REDIRECT_URI, bearer, dinero_error, get_token, login
 
 OTHER = 654321
 

@@ -11,7 +11,7 @@ import jwt
 from fake_dinero import World
 from fake_dinero.world import ConnectClient
 
-from .conftest import (
+from .support import (
     CHALLENGE,
     ISV_ID,
     ISV_SECRET,

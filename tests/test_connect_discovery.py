@@ -11,7 +11,7 @@ import pytest
 from fake_dinero import ApiRequest, Clock, FakeDinero, World, connect
 from fake_dinero.world import ConnectUser
 
-from .conftest import ISV_ID, VISMA, FakeTransport, login
+from .support import ISV_ID, VISMA, FakeTransport, login
 
 
 def test_discovery_names_the_endpoints_at_visma_connect(visma: httpx.Client) -> None:

@@ -13,7 +13,7 @@ from authlib.common.security import generate_token
 
 from fake_dinero import Clock, FakeDinero, World
 
-from .conftest import ISV_ID, ISV_SECRET, ORG, REDIRECT_URI, VISMA, FakeTransport
+from .support import ISV_ID, ISV_SECRET, ORG, REDIRECT_URI, VISMA, FakeTransport
 
 with warnings.catch_warnings():
     # authlib 1.9 warns on import that it would rather use httpx2; this project uses httpx.

@@ -8,7 +8,7 @@ import pytest
 
 from fake_dinero import Clock, World
 
-from .conftest import ISV_ID, ISV_SECRET, ORG, REDIRECT_URI, bearer, login, oauth_error, refresh
+from .support import ISV_ID, ISV_SECRET, ORG, REDIRECT_URI, bearer, login, oauth_error, refresh
 
 
 def configure(world: World, **settings: object) -> None:

@@ -10,7 +10,7 @@ import jwt
 
 from fake_dinero import Clock, World
 
-from .conftest import (
+from .support import (
     ISV_ID,
     ISV_SECRET,
     ORG,

@@ -17,7 +17,7 @@ import pytest
 from contracts import upstream
 from fake_dinero import Clock, FakeDinero, World
 
-from .conftest import BASE_URL, ORG, START, FakeTransport, dinero_error, get_token
+from .support import BASE_URL, ORG, START, FakeTransport, dinero_error, get_token
 
 CONTACTS = f"/v1/{ORG}/contacts"
 UNKNOWN_GUID = "3f2c8a9e-0d4b-4c61-9a7e-5b1d2e3f4a5b"

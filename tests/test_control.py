@@ -9,7 +9,7 @@ import httpx
 
 from fake_dinero import Clock, FakeDinero
 
-from .conftest import ORG, START, dinero_error, get_token
+from .support import ORG, START, dinero_error, get_token
 
 CONTACTS = f"/v1/{ORG}/contacts"
 
@@ -159,7 +159,7 @@ def test_a_file_that_is_not_a_snapshot_is_refused(api: httpx.Client) -> None:
 
 
 def _transport(fake: FakeDinero) -> httpx.BaseTransport:
-    from .conftest import FakeTransport
+    from .support import FakeTransport
 
     return FakeTransport(fake)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from .conftest import ORG, dinero_error
+from .support import ORG, dinero_error
 from .sales_calls import CREDIT_NOTES, INVOICES, book, booked_invoice, create_invoice, customer, get, line
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from fake_dinero import Clock, FakeDinero
 
-from .conftest import ORG, dinero_error
+from .support import ORG, dinero_error
 
 CONTACTS = f"/v1/{ORG}/contacts"
 
@@ -115,6 +115,6 @@ def test_an_unknown_fault_kind_is_refused() -> None:
 
 
 def _transport(fake: FakeDinero) -> httpx.BaseTransport:
-    from .conftest import FakeTransport
+    from .support import FakeTransport
 
     return FakeTransport(fake)

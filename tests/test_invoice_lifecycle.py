@@ -7,7 +7,7 @@ import httpx
 
 from contracts.suite import all_fields, response_schema, shape_problems
 
-from .conftest import ORG, dinero_error
+from .support import ORG, dinero_error
 from .sales_calls import INVOICES, customer, line, move_clock
 
 ORG_PATH = "/v1/{organizationId}"

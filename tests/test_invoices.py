@@ -7,7 +7,7 @@ import io
 import httpx
 import pypdf
 
-from .conftest import ORG, dinero_error
+from .support import ORG, dinero_error
 from .sales_calls import INVOICES, book, booked_invoice, create_invoice, customer, get, line, move_clock
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from fake_dinero import Clock
 
-from .conftest import dinero_error
+from .support import dinero_error
 from .listing_calls import (
     CONTACTS,
     CONTACTS_V2,

@@ -43,7 +43,7 @@ from fake_dinero.inprocess import DineroTransport
 from fake_dinero.resources.contacts import LIST_V1, ContactCreateModel
 from fake_dinero.resources.products import LIST_PRODUCTS, ProductWriteModel
 
-from .conftest import BASE_URL, ORG, START, get_token
+from .support import BASE_URL, ORG, START, get_token
 
 CONTACTS = f"/v1/{ORG}/contacts"
 CONTACTS_V2 = f"/v2/{ORG}/contacts"

@@ -11,7 +11,7 @@ import httpx
 from fake_dinero import World
 from fake_dinero.seeding import seed_organization
 
-from .conftest import ORG, dinero_error
+from .support import ORG, dinero_error
 from .listing_calls import (
     CONTACTS,
     PRODUCTS,

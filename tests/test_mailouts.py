@@ -12,7 +12,7 @@ import httpx
 
 from fake_dinero import Clock, FakeDinero
 
-from .conftest import BASE_URL, ORG, FakeTransport, dinero_error
+from .support import BASE_URL, ORG, FakeTransport, dinero_error
 from .sales_calls import CREDIT_NOTES, INVOICES, book, booked_invoice, create_invoice, customer, get, line, move_clock
 
 OFFERS = f"/v1/{ORG}/tradeoffers"

@@ -14,7 +14,7 @@ from contracts.openapi import main as write_openapi
 from contracts.openapi import operations, served_document
 from fake_dinero.resources import ROUTE_TABLE
 
-from .conftest import ORG
+from .support import ORG
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import httpx
 
 from fake_dinero import Clock
 
-from .conftest import ORG, dinero_error
+from .support import ORG, dinero_error
 from .sales_calls import (
     CREDIT_NOTES,
     INVOICES,

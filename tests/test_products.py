@@ -16,7 +16,7 @@ import httpx
 from contracts import upstream
 from fake_dinero import Clock, seed_data
 
-from .conftest import ORG, dinero_error
+from .support import ORG, dinero_error
 
 PRODUCTS = f"/v1/{ORG}/products"
 UNKNOWN_GUID = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d"

@@ -7,7 +7,7 @@ import pytest
 
 from fake_dinero import Clock, Settings, World
 
-from .conftest import ORG, get_token
+from .support import ORG, get_token
 
 
 def spend(api: httpx.Client, count: int) -> list[int]:

@@ -8,7 +8,7 @@ import httpx
 
 from fake_dinero import Clock
 
-from .conftest import dinero_error
+from .support import dinero_error
 from .reminder_calls import (
     VALID_EAN,
     added,

@@ -9,7 +9,7 @@ from contracts import upstream
 from fake_dinero.resources import ROUTE_TABLE
 from fake_dinero.routing import NoRoute, Routes, RouteTable
 
-from .conftest import ORG
+from .support import ORG
 
 
 def test_path_literals_match_case_insensitively(api: httpx.Client) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from .conftest import ORG
+from .support import ORG
 from .listing_calls import create_product
 from .sales_calls import INVOICES, create_invoice, customer, get, line
 

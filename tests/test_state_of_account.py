@@ -7,7 +7,7 @@ import io
 import httpx
 import pypdf
 
-from .conftest import ORG, dinero_error
+from .support import ORG, dinero_error
 
 LINE = {"Description": "X", "Quantity": 1, "Unit": "parts", "AccountNumber": 1000, "BaseAmountValue": 1000}
 

@@ -41,7 +41,7 @@ from fake_dinero.models import DineroModel
 from fake_dinero.resources.contacts import ContactCreateModel, ContactUpdateModel
 from fake_dinero.resources.products import UNITS, ProductWriteModel
 
-from .conftest import BASE_URL, ORG, START, get_token
+from .support import BASE_URL, ORG, START, get_token
 
 CONTACTS = f"/v1/{ORG}/contacts"
 CONTACTS_V2 = f"/v2/{ORG}/contacts"

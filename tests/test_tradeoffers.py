@@ -13,7 +13,7 @@ import httpx
 
 from fake_dinero import Clock
 
-from .conftest import ORG, dinero_error
+from .support import ORG, dinero_error
 
 OFFERS = f"/v1/{ORG}/tradeoffers"
 UPDATE = f"/v1.2/{ORG}/tradeoffers"
