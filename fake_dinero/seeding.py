@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .resources.contacts import CONTACTS, ContactCreateModel
-from .resources.products import PRODUCTS, ProductWriteModel
+from .resources.products import PRODUCTS, ProductData
 from .world import Organization
 
 if TYPE_CHECKING:
@@ -62,12 +63,12 @@ def _contact(fake: Faker) -> ContactCreateModel:
     )
 
 
-def _product(fake: Faker, number: int) -> ProductWriteModel:
-    return ProductWriteModel(
+def _product(fake: Faker, number: int) -> ProductData:
+    return ProductData(
         ProductNumber=f"{number:04d}",
         Name=fake.random.choice(_PRODUCT_WORDS),
-        BaseAmountValue=float(fake.random.randrange(50, 500_000)) / 100,
-        Quantity=1.0,
+        BaseAmountValue=Decimal(fake.random.randrange(50, 500_000)) / 100,
+        Quantity=Decimal(1),
         AccountNumber=1000,
         Unit=fake.random.choice(_UNITS),
         ExternalReference=None,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timezone
+from typing import Any, get_args
 
 import pytest
+from pydantic import BaseModel
 
 from fake_dinero import Clock, FakeDinero, World
 from fake_dinero.domain import chart
 from fake_dinero.domain.years import years
+from fake_dinero.store import COLLECTIONS
 
 START = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 
@@ -66,3 +70,31 @@ def test_reset_brings_back_exactly_the_dumped_state() -> None:
     chart.create_deposit_account(organization_of(fake), 55100, "Stripe")
     fake.control.reset()
     assert fake.control.dump() == before
+
+
+def _annotations(model: type[BaseModel], seen: set[type]) -> Iterator[tuple[str, Any]]:
+    """Every field annotation of a stored model, nested models included."""
+    if model in seen:
+        return
+    seen.add(model)
+    for name, field in model.model_fields.items():
+        stack = [field.annotation]
+        while stack:
+            annotation = stack.pop()
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                yield from _annotations(annotation, seen)
+            else:
+                yield f"{model.__name__}.{name}", annotation
+                stack.extend(get_args(annotation))
+
+
+def test_stored_money_is_decimal_never_float() -> None:
+    import fake_dinero.resources  # noqa: F401  (declares every collection)
+
+    floats = [
+        where
+        for collection in COLLECTIONS.values()
+        for where, annotation in _annotations(collection.data_model, set())
+        if annotation is float
+    ]
+    assert floats == []

@@ -16,7 +16,7 @@ from ..errors import NO_DOCUMENT_LINES, DineroError, validation_error
 from ..world import Organization
 from .contacts import CONTACTS, DEFAULT_PAYMENT_DAYS, PAYMENT_CONDITIONS
 from .document_models import InvoiceLinesCreateModel
-from .documents import DOCUMENT_NAMES, DOCUMENT_WORDS, SALES, DocumentData, Kind, parse_date, today
+from .documents import DOCUMENT_NAMES, DOCUMENT_WORDS, SALES, DocumentData, DocumentLine, Kind, parse_date, today
 from .products import PRODUCTS, UNITS
 
 LANGUAGES = {"da-dk": "da-DK", "en-gb": "en-GB"}
@@ -78,7 +78,8 @@ def bind_document(call: Call, kind: Kind, model: Any, base: DocumentData | None 
     )
     if base is None:
         return DocumentData(**fields)
-    return base.model_copy(update=fields)
+    # Validated (not model_copy) so the client's numbers are stored as Decimal.
+    return DocumentData.model_validate({**dict(base), **fields})
 
 
 def _contact(organization: Organization, guid: Any, problems: dict[str, str]) -> Any:
@@ -104,25 +105,25 @@ def contact_address(contact: Any) -> str | None:
 
 def _bind_line(
     organization: Organization, line: InvoiceLinesCreateModel, where: str, problems: dict[str, str]
-) -> InvoiceLinesCreateModel:
+) -> DocumentLine:
     """A line with its type settled and, for a product line, the product's values
     filled in where the client left them out (0 or null)."""
     line_type = LINE_TYPES.get((line.LineType or "Product").lower())
     if line_type is None:
         problems[f"{where}.LineType"] = f"'{line.LineType}' is not a line type. Use Product or Text."
-        return line
+        return DocumentLine(**line.model_dump(mode="json"))
     if line_type == "Text":
         if not line.Description:
             problems[f"{where}.Description"] = "A text line needs a Description."
-        return InvoiceLinesCreateModel(
+        return DocumentLine(
             Description=line.Description, Comments=line.Comments, LineType="Text", AccountNumber=line.AccountNumber
         )
-    values = line.model_dump()
+    values = line.model_dump(mode="json")
     if line.ProductGuid is not None:
         product = organization.table(PRODUCTS).get(str(line.ProductGuid))
         if product is None or product.deleted:
             problems[f"{where}.ProductGuid"] = f"The product '{line.ProductGuid}' does not exist or is deleted."
-            return line
+            return DocumentLine(**values)
         data = product.data
         values["Description"] = line.Description or data.Name
         values["Unit"] = line.Unit or data.Unit
@@ -141,7 +142,7 @@ def _bind_line(
     if not 0 <= values["Discount"] <= 100:
         problems[f"{where}.Discount"] = "Discount is a percentage between 0 and 100."
     values.update(Unit=unit, LineType="Product")
-    return InvoiceLinesCreateModel(**values)
+    return DocumentLine(**values)
 
 
 def _payment_terms(model: Any, contact: Any, problems: dict[str, str]) -> dict[str, Any]:

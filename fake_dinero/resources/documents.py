@@ -23,11 +23,11 @@ from ..domain.versions import check_timestamp, timestamp_of
 from ..domain.chart import account_name, account_vat_rate
 from ..errors import NOT_BOOKED, DineroError, validation_error
 from ..formats import money_json
-from ..models import bind, parse_json_body
+from ..models import Money, bind, parse_json_body
 from ..pricing import PricedLine, Totals, in_dkk, payment_date, price_line, totals
 from ..store import Collection, Record, Table
 from ..world import Organization
-from .document_models import InvoiceLinesCreateModel, SalesVoucherReadListModel, TimestampObject
+from .document_models import SalesVoucherReadListModel, TimestampObject
 
 Kind = Literal["Invoice", "CreditNote", "TradeOffer"]
 
@@ -45,17 +45,33 @@ DOCUMENT_NAMES = {
 DOCUMENT_WORDS = {"Invoice": "invoice", "CreditNote": "credit note", "TradeOffer": "trade offer"}
 
 
+class DocumentLine(BaseModel):
+    """A stored document line: the client's line with its product's values filled in."""
+
+    BaseAmountValue: Money = Decimal(0)
+    ProductGuid: str | None = None
+    Description: str | None = None
+    Comments: str | None = None
+    Quantity: Money = Decimal(0)
+    AccountNumber: int = 0
+    Unit: str | None = None
+    Discount: Money = Decimal(0)
+    LineType: str | None = None
+
+
 class PaymentData(BaseModel):
     Guid: str
+    VoucherGuid: str | None = None
+    """The voucher booked for the payment (``RelatedVoucherGuid``), not the document it pays."""
     DepositAccountNumber: int
-    Amount: float
+    Amount: Money
     """In DKK, as the client sent it."""
-    AmountInForeignCurrency: float | None = None
+    AmountInForeignCurrency: Money | None = None
     Description: str
     PaymentDate: date
     ExternalReference: str | None = None
     RemainderIsFee: bool = False
-    WrittenOff: float = 0.0
+    WrittenOff: Money = Decimal(0)
     """The remainder ``RemainderIsFee`` settled, in the document's currency."""
 
 
@@ -63,7 +79,7 @@ class HistoryData(BaseModel):
     Status: str
     UpdatedAt: datetime
     TradeOfferEmailSentAt: datetime | None = None
-    TotalInclVat: float | None = None
+    TotalInclVat: Money | None = None
     Currency: str | None = None
 
 
@@ -77,24 +93,24 @@ class DocumentData(BaseModel):
     ShowLinesInclVat: bool = False
     InvoiceTemplateId: str | None = None
     Currency: str = "DKK"
-    ExchangeRate: float = 100.0
+    ExchangeRate: Money = Decimal(100)
     Language: str = "da-DK"
     ExternalReference: str | None = None
     Description: str | None = None
     Comment: str | None = None
     Date: date
-    ProductLines: list[InvoiceLinesCreateModel]
+    ProductLines: list[DocumentLine]
     PaymentConditionType: str | None = None
     PaymentConditionNumberOfDays: int | None = None
-    ReminderFee: float | None = None
-    ReminderInterestRate: float | None = None
+    ReminderFee: Money | None = None
+    ReminderInterestRate: Money | None = None
     IsMobilePayInvoiceEnabled: bool = False
     IsPensoPayEnabled: bool = False
     CreditNoteFor: str | None = None
     Status: str = "Draft"
     Number: int | None = None
     Payments: list[PaymentData] = Field(default_factory=list)
-    ReminderExpenses: float = 0.0
+    ReminderExpenses: Money = Decimal(0)
     """Fees and interest of booked reminders, owed on top of the invoice."""
     MailOutStatus: str = "NotSent"
     LatestMailOutType: str = "None"
@@ -132,7 +148,7 @@ def parse_date(text: str, name: str) -> date:
 # -- amounts and state ----------------------------------------------------------
 
 
-Priced = list[tuple[InvoiceLinesCreateModel, "PricedLine | None"]]
+Priced = list[tuple[DocumentLine, "PricedLine | None"]]
 
 
 def priced_lines(organization: Organization, data: DocumentData) -> Priced:
@@ -144,7 +160,7 @@ def priced_lines(organization: Organization, data: DocumentData) -> Priced:
             continue
         rate = account_vat_rate(organization, line.AccountNumber)
         priced = price_line(
-            Decimal(str(line.BaseAmountValue)), Decimal(str(line.Quantity)), Decimal(str(line.Discount)), rate,
+            line.BaseAmountValue, line.Quantity, line.Discount, rate,
             data.ShowLinesInclVat,
         )
         out.append((line, priced))
@@ -160,13 +176,13 @@ def paid_amount(data: DocumentData) -> Decimal:
     total = Decimal(0)
     for payment in data.Payments:
         amount = payment.AmountInForeignCurrency if data.Currency != "DKK" else payment.Amount
-        total += Decimal(str(amount or 0)) + Decimal(str(payment.WrittenOff))
+        total += (amount or Decimal(0)) + payment.WrittenOff
     return total
 
 
 def amount_owed(organization: Organization, data: DocumentData) -> Decimal:
     """The total incl. VAT and reminder expenses."""
-    return document_totals(organization, data).incl_vat + Decimal(str(data.ReminderExpenses))
+    return document_totals(organization, data).incl_vat + data.ReminderExpenses
 
 
 def overdue_from(data: DocumentData) -> datetime | None:
@@ -256,7 +272,7 @@ def document_facts(organization: Organization, row_key: str, data: DocumentData,
     rows = priced_lines(organization, data)
     sums = totals((p for _, p in rows if p is not None), data.ShowLinesInclVat)
     due = data.due
-    rate = Decimal(str(data.ExchangeRate))
+    rate = data.ExchangeRate
     facts: dict[str, Any] = dict(
         Guid=row_key,
         TimeStamp=timestamp_of(row) if row else None,
@@ -311,7 +327,7 @@ def render_as(model: type[BaseModel], facts: dict[str, Any]) -> BaseModel:
     return model.model_validate({name: facts[name] for name in model.model_fields})
 
 
-def _line_facts(organization: Organization, line: InvoiceLinesCreateModel, priced: PricedLine | None) -> dict[str, Any]:
+def _line_facts(organization: Organization, line: DocumentLine, priced: PricedLine | None) -> dict[str, Any]:
     zero = Decimal(0)
     return dict(
         AccountName=account_name(organization, line.AccountNumber) if priced else None,

@@ -5,6 +5,7 @@ Payments, mail-outs and reminders on an invoice have their own modules.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ..call import Call
@@ -100,7 +101,7 @@ def generate_credit_note(call: Call) -> CreatedResponseModel:
             "Status": "Draft",
             "Number": None,
             "Payments": [],
-            "ReminderExpenses": 0.0,
+            "ReminderExpenses": Decimal(0),
             "MailOutStatus": "NotSent",
             "LatestMailOutType": "None",
             "PaymentConditionType": None,

@@ -114,7 +114,7 @@ def _add_payment(call: Call, kind: Kind) -> CreatedPaymentResponse:
     remaining = amount_owed(call.organization, data) - paid_amount(data) - _in_document_currency(payment)
     if body.RemainderIsFee and remaining > 0:
         # The rest is written off as a fee (e.g. bank charges): the document is settled.
-        payment = payment.model_copy(update={"WrittenOff": float(remaining)})
+        payment = payment.model_copy(update={"WrittenOff": remaining})
     row = table.update(row, data.model_copy(update={"Payments": [*data.Payments, payment]}))
     return CreatedPaymentResponse(Guid=payment.Guid, TimeStamp=timestamp_of(row), RelatedVoucherGuid=row.key)
 

@@ -12,7 +12,7 @@ from ..domain.chart import account_vat_rate, entry_account
 from ..errors import validation_error
 from ..formats import money_json
 from ..listing import ListRules, collection_of, list_page
-from ..models import Amount, DineroDateTime, DineroModel, Guid, Int
+from ..models import Amount, DineroDateTime, DineroModel, Guid, Int, Money
 from ..routing import Routes
 from ..store import Collection, Record
 from ..world import Organization
@@ -53,6 +53,13 @@ class ProductWriteModel(DineroModel):
             raise ValueError(f"'{unit}' is not a unit. Use one of: {', '.join(UNITS)}.") from None
 
 
+class ProductData(ProductWriteModel):
+    """A stored product: the written fields, with its amounts exact."""
+
+    BaseAmountValue: Money = Decimal(0)
+    Quantity: Money = Decimal(0)
+
+
 class ProductCreateModel(ProductWriteModel):
     pass
 
@@ -82,9 +89,9 @@ class ProductCreatedResult(DineroModel):
 
 def _render_product(organization: Organization, row: Record) -> ProductReadModel:
     """Prices incl. VAT use the VAT code of the product's sales account."""
-    product: ProductWriteModel = row.data
+    product: ProductData = row.data
     rate = account_vat_rate(organization, product.AccountNumber)
-    base, quantity = Decimal(str(product.BaseAmountValue)), Decimal(str(product.Quantity))
+    base, quantity = product.BaseAmountValue, product.Quantity
     incl_vat = base * (1 + rate)
     return ProductReadModel(
         **product.model_dump(),
@@ -103,7 +110,7 @@ def _by_updated_at(row: Record) -> tuple[Any, int]:
 
 
 PRODUCTS = Collection(
-    "products", ProductReadModel, _render_product, data_model=ProductWriteModel, order=_by_updated_at
+    "products", ProductReadModel, _render_product, data_model=ProductData, order=_by_updated_at
 )
 LIST_PRODUCTS = ListRules(
     default_fields="Name,ProductGuid",
@@ -112,7 +119,7 @@ LIST_PRODUCTS = ListRules(
 )
 
 
-def _bind_product(call: Call, model: type[ProductWriteModel]) -> ProductWriteModel:
+def _bind_product(call: Call, model: type[ProductWriteModel]) -> ProductData:
     """The body, with its account checked against the organization's chart.
 
     Dinero's error for an unknown account is unknown; 400 with code 42
@@ -123,7 +130,7 @@ def _bind_product(call: Call, model: type[ProductWriteModel]) -> ProductWriteMod
         raise validation_error(
             {"AccountNumber": f"Account {product.AccountNumber} is not in the organization's chart of accounts."}
         )
-    return product
+    return ProductData.model_validate(product.model_dump())
 
 
 @routes.get("/v1/{organizationId}/products", response=collection_of(ProductReadModel), query=LIST_PRODUCTS)

@@ -21,7 +21,7 @@ from ..errors import DineroError, validation_error
 from ..formats import money, money_json
 from ..http import ApiResponse
 from ..listing import changed_keys
-from ..models import Bool, DineroModel
+from ..models import Bool, DineroModel, Money
 from ..pdf import PdfDocument, render_pdf
 from ..routing import QueryParam, Routes
 from ..store import Collection, Record
@@ -126,7 +126,7 @@ class ReminderData(BaseModel):
     WithInterestFee: bool = False
     WithCompensationFee: bool = False
     IsDraft: bool = True
-    Booked: dict[str, Any] | None = None
+    Booked: dict[str, Money | bool | None] | None = None
     """The amounts as booked (ReminderViewModel's names); None while a draft."""
 
 
@@ -147,7 +147,7 @@ def _amounts(organization: Organization, invoice_row: Record, data: ReminderData
         return data.Booked
     invoice: DocumentData = invoice_row.data
     total, paid = documents.document_totals(organization, invoice).incl_vat, documents.paid_amount(invoice)
-    per_dkk = Decimal(100) / Decimal(str(invoice.ExchangeRate))
+    per_dkk = Decimal(100) / invoice.ExchangeRate
     before = [other.Booked for other in _live(organization, invoice_row.key, data.Number) if other.Booked is not None]
     fee = invoice.ReminderFee if invoice.ReminderFee is not None else _decimal(DEFAULT_REMINDER_FEE) * per_dkk
     fee = money(fee) if data.WithFee else Decimal(0)
@@ -164,10 +164,10 @@ def _amounts(organization: Organization, invoice_row: Record, data: ReminderData
     compensation = money(COMPENSATION_FEE * per_dkk) if charge else Decimal(0)
     accumulated = sum((_expenses(amounts) for amounts in before), Decimal(0)) + fee + (interest or 0) + compensation
     return dict(
-        InvoiceTotalInclVatAmount=money_json(total), FeeAmount=money_json(fee),
-        InterestAmount=money_json(interest) if interest is not None else None, CompensationFeeAvailable=available,
-        CompensationFeeAmount=money_json(compensation), AccumulatedFeesAndInterestAmount=money_json(accumulated),
-        PaidAmount=money_json(-paid), ReminderTotalInclVatAmount=money_json(total + accumulated - paid),
+        InvoiceTotalInclVatAmount=money(total), FeeAmount=money(fee),
+        InterestAmount=money(interest) if interest is not None else None, CompensationFeeAvailable=available,
+        CompensationFeeAmount=money(compensation), AccumulatedFeesAndInterestAmount=money(accumulated),
+        PaidAmount=money(-paid), ReminderTotalInclVatAmount=money(total + accumulated - paid),
     )
 
 
@@ -265,7 +265,7 @@ def _new(invoice: Record, number: int, body: Any, row_id: int = 0) -> ReminderDa
 
 def _add_expenses(call: Call, invoice: Record, change: Decimal) -> None:
     """Booking adds a reminder's expenses to what the invoice owes; deleting it takes them off."""
-    expenses = float(money(_decimal(invoice.data.ReminderExpenses) + change))
+    expenses = money(invoice.data.ReminderExpenses + change)
     call.organization.table(SALES).update(invoice, invoice.data.model_copy(update={"ReminderExpenses": expenses}))
 
 

@@ -189,7 +189,7 @@ def generate_invoice(call: Call) -> CreatedResponseModel:
     entry = HistoryData(
         Status="Invoiced",
         UpdatedAt=organization.clock.now(),
-        TotalInclVat=float(document_totals(organization, source).incl_vat),
+        TotalInclVat=document_totals(organization, source).incl_vat,
         Currency=source.Currency,
     )
     offers.update(
