@@ -12,12 +12,16 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from .errors import validation_error
-from .models import Model, bind, parse_json_body
+from .models import DineroModel, Model, bind, parse_json_body
 
 if TYPE_CHECKING:
     from .fake import FakeDinero
     from .http import ApiRequest
     from .world import Grant, Organization, World
+
+
+class _TimestampObject(DineroModel):
+    Timestamp: str | None = None
 
 
 @dataclass
@@ -41,6 +45,13 @@ class Call:
     def body(self, model: type[Model]) -> Model:
         """The JSON body bound to ``model`` (400/42 when it does not fit)."""
         return bind(model, parse_json_body(self.request.body))
+
+    def optional_timestamp(self) -> str | None:
+        """The Timestamp of Dinero's TimestampObject body, which may be left out altogether."""
+        document = parse_json_body(self.request.body)
+        if document is None:
+            return None
+        return bind(_TimestampObject, document).Timestamp
 
     def guid(self, name: str) -> str:
         """A GUID path parameter, normalised to Dinero's lower-case form.

@@ -20,9 +20,9 @@ from typing import Any
 
 from . import seed_data
 from .clock import Clock
-from .ratelimit import RateLimiter
 from .domain.chart import seed_chart
 from .domain.years import seed_years
+from .ratelimit import RateLimiter
 from .store import COLLECTIONS, Collection, Table, TableState
 
 DEFAULT_CLIENT_ID = "fake-dinero-client"
@@ -232,7 +232,8 @@ class Organization:
 
 def freeze(profile: Mapping[str, Any]) -> Mapping[str, Any]:
     """A read-only copy of a profile (and of the mappings in it)."""
-    return MappingProxyType({key: freeze(value) if isinstance(value, Mapping) else value for key, value in profile.items()})
+    frozen = {key: freeze(value) if isinstance(value, Mapping) else value for key, value in profile.items()}
+    return MappingProxyType(frozen)
 
 
 def thaw(profile: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,6 @@ import httpx
 
 from fake_dinero import Clock
 
-from .support import ORG, dinero_error
 from .sales_calls import (
     CREDIT_NOTES,
     INVOICES,
@@ -25,6 +24,7 @@ from .sales_calls import (
     move_clock,
     pay,
 )
+from .support import ORG, dinero_error
 
 UNKNOWN_GUID = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
 TOTAL = 1250.0
@@ -112,11 +112,10 @@ def test_a_refused_payment_leaves_the_invoice_unchanged(api: httpx.Client) -> No
 # -- adding payments ----------------------------------------------------------------
 
 
-def test_a_payment_answers_the_new_timestamp_and_the_invoice_as_related_voucher(api: httpx.Client) -> None:
+def test_a_payment_answers_the_invoices_new_timestamp(api: httpx.Client) -> None:
     guid = booked_invoice(api)
     before = get(api, invoice_path(guid))["TimeStamp"]
     created = paid(api, invoice_path(guid), 500)
-    assert created["RelatedVoucherGuid"] == guid
     assert created["TimeStamp"] != before
     assert created["TimeStamp"] == get(api, invoice_path(guid))["TimeStamp"]
     assert created["Guid"] not in (guid, None)
@@ -311,8 +310,7 @@ def test_a_draft_credit_note_cannot_be_paid(api: httpx.Client) -> None:
 def test_a_credit_note_paid_in_full_is_paid(api: httpx.Client) -> None:
     guid = booked_credit_note(api)
     path = f"{CREDIT_NOTES}/{guid}"
-    created = paid(api, path, TOTAL)
-    assert created["RelatedVoucherGuid"] == guid
+    paid(api, path, TOTAL)
     assert get(api, path)["PaymentStatus"] == "Paid"
 
 
@@ -349,3 +347,11 @@ def test_a_credit_note_payment_can_be_deleted_without_a_timestamp(api: httpx.Cli
     assert response.status_code == 200, response.text
     assert get(api, path)["PaymentStatus"] == "Booked"
     assert get(api, f"{path}/payments")["Payments"] == []
+
+
+def test_a_payment_is_a_voucher_of_its_own_not_the_invoice(api: httpx.Client) -> None:
+    guid = booked_invoice(api)
+    created = paid(api, invoice_path(guid), 500)
+    assert created["RelatedVoucherGuid"] not in (guid, None)
+    listed = get(api, f"/v2/{ORG}/invoices/{guid}/payments")["Payments"]
+    assert [payment["RelatedVoucherId"] for payment in listed] == [created["RelatedVoucherGuid"]]

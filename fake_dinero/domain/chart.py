@@ -117,7 +117,9 @@ VAT_TYPES = Collection("vat_types", VatTypeReadModel, _render_vat_type, data_mod
 
 
 @cache
-def _demo_chart() -> tuple[tuple[EntryAccountReadModel, ...], tuple[DepositAccountReadModel, ...], tuple[VatTypeData, ...]]:
+def _demo_chart() -> tuple[
+    tuple[EntryAccountReadModel, ...], tuple[DepositAccountReadModel, ...], tuple[VatTypeData, ...]
+]:
     """The demo chart, parsed once; rows are immutable, so organizations share them."""
     return (
         tuple(EntryAccountReadModel.model_validate(row) for row in seed_data.load("chart_of_accounts")),

@@ -143,7 +143,8 @@ def post(organization: Organization, voucher: Voucher, lines: Iterable[Posting])
     if unknown:
         raise DineroError(
             400, UNKNOWN_ACCOUNT, "Unknown account",
-            {"AccountNumber": f"Account {', '.join(map(str, unknown))} is not in the organization's chart of accounts."},
+            {"AccountNumber": f"Account {', '.join(map(str, unknown))} is not in the organization's chart of accounts; "
+                              "list them with GET accounts/entry."},
         )
     year_for_booking(organization, voucher.date)
     return _insert(organization, voucher, postings, reversal=False)

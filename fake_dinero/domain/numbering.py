@@ -42,29 +42,40 @@ def next_number(organization: Organization, series: str) -> int:
     return (row.data.Last if row is not None else 0) + 1
 
 
-def take_number(
+def choose_number(
     organization: Organization, series: str, wanted: int | None, is_taken: Callable[[int], bool]
 ) -> int:
-    """Hand out the next number of ``series``, or ``wanted`` if it is free.
+    """The number a voucher of ``series`` would get: the next one, or ``wanted`` if
+    it is free. Nothing is taken (``use_number`` does that once the booking holds).
 
     ``is_taken`` is asked only for a wanted number at or below the mark (the
     only place a used number can be). Dinero's answer to a taken or invalid
     number is unknown: 400/42 naming ``Number`` is chosen.
     """
+    last = next_number(organization, series) - 1
+    if wanted is None:
+        return last + 1
+    if wanted < 1:
+        raise validation_error({"Number": "A voucher number must be 1 or more."})
+    if wanted <= last and is_taken(wanted):
+        raise validation_error({"Number": f"Number {wanted} is already used; leave Number out to get the next one."})
+    return wanted
+
+
+def use_number(organization: Organization, series: str, number: int) -> None:
+    """Record that ``number`` of ``series`` is used (the mark only ever rises)."""
     table = organization.table(NUMBER_SERIES)
     row = table.get(series)
-    last = row.data.Last if row is not None else 0
-    if wanted is None:
-        number = last + 1
-    else:
-        if wanted < 1:
-            raise validation_error({"Number": "A voucher number must be 1 or more."})
-        if wanted <= last and is_taken(wanted):
-            raise validation_error({"Number": f"Number {wanted} is already used; leave Number out to get the next one."})
-        number = wanted
-    if number > last:
-        if row is None:
-            table.insert(series, SeriesData(Last=number))
-        else:
-            table.update(row, SeriesData(Last=number))
+    if row is None:
+        table.insert(series, SeriesData(Last=number))
+    elif number > row.data.Last:
+        table.update(row, SeriesData(Last=number))
+
+
+def take_number(
+    organization: Organization, series: str, wanted: int | None, is_taken: Callable[[int], bool]
+) -> int:
+    """``choose_number`` and ``use_number`` at once, for vouchers numbered before anything can fail."""
+    number = choose_number(organization, series, wanted, is_taken)
+    use_number(organization, series, number)
     return number

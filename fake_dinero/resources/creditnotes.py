@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..call import Call
+from ..domain.documents import SALES, require_kind
 from ..listing import collection_of
 from ..routing import Routes
 from . import voucher_flow as flow
@@ -25,7 +26,6 @@ from .document_models import (
     TimestampObject,
     UpdatedResponseModel,
 )
-from .documents import SALES, require_kind
 from .sales import sales_list_rules, sales_page
 
 routes = Routes(tag="Credit notes")

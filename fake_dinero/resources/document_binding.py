@@ -10,13 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from .. import seed_data
-from ..call import Call
 from ..domain.chart import entry_account
+from ..domain.documents import (
+    DOCUMENT_NAMES,
+    DOCUMENT_WORDS,
+    SALES,
+    DocumentData,
+    DocumentLine,
+    Kind,
+    parse_date,
+    today,
+)
 from ..errors import NO_DOCUMENT_LINES, DineroError, validation_error
 from ..world import Organization
 from .contacts import CONTACTS, DEFAULT_PAYMENT_DAYS, PAYMENT_CONDITIONS
 from .document_models import InvoiceLinesCreateModel
-from .documents import DOCUMENT_NAMES, DOCUMENT_WORDS, SALES, DocumentData, DocumentLine, Kind, parse_date, today
 from .products import PRODUCTS, UNITS
 
 LANGUAGES = {"da-dk": "da-DK", "en-gb": "en-GB"}
@@ -25,12 +33,11 @@ CONDITIONS = {**PAYMENT_CONDITIONS, "paid": "Paid"}
 _UNITS = {unit.lower(): unit for unit in UNITS}
 
 
-def bind_document(call: Call, kind: Kind, model: Any, base: DocumentData | None = None) -> DocumentData:
+def bind_document(organization: Organization, kind: Kind, model: Any, base: DocumentData | None = None) -> DocumentData:
     """The document a create, update or fetch body describes (400 when it does not add up).
 
     ``base`` is the draft being updated: its state (number, history) is kept.
     """
-    organization = call.organization
     problems: dict[str, str] = {}
     currency = (model.Currency or "DKK").upper()
     rates = {key: value for key, value in seed_data.load("exchange_rates").items() if not key.startswith("_")}

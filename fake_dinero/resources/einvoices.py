@@ -12,9 +12,15 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, StringConstraints
 
 from ..call import Call
+from ..domain.documents import (
+    SALES,
+    Kind,
+    require_booked,
+    require_kind,
+)
+from ..domain.versions import check_timestamp
 from ..models import Bool, DineroModel
 from ..routing import Routes
-from .documents import SALES, Kind, check_timestamp, require_booked, require_kind
 from .mailouts import check_ean, contact_of, mark_sent, record, require_att_person
 
 routes = Routes(tag="Mail-outs")

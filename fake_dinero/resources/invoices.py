@@ -5,10 +5,14 @@ Payments, mail-outs and reminders on an invoice have their own modules.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ..call import Call
+from ..domain import sales
+from ..domain.documents import (
+    SALES,
+)
+from ..domain.versions import timestamp_of
 from ..listing import collection_of
 from ..routing import Routes
 from . import voucher_flow as flow
@@ -23,15 +27,6 @@ from .document_models import (
     SalesVoucherReadListModel,
     TimestampObject,
     UpdatedResponseModel,
-)
-from .documents import (
-    SALES,
-    check_timestamp,
-    optional_timestamp,
-    require_booked,
-    require_kind,
-    timestamp_of,
-    today,
 )
 from .sales import sales_list_rules, sales_page
 
@@ -87,27 +82,5 @@ def book_invoice(call: Call) -> Any:
 )
 def generate_credit_note(call: Call) -> CreatedResponseModel:
     """A credit-note draft for the whole of a booked invoice, ``CreditNoteFor`` set."""
-    table = call.organization.table(SALES)
-    invoice = require_kind(table, call.guid("guid"), "Invoice", live=True)
-    check_timestamp(invoice, optional_timestamp(call))
-    require_booked(invoice, "credited")
-    source = invoice.data
-    draft = source.model_copy(
-        update={
-            "Kind": "CreditNote",
-            "CreditNoteFor": invoice.key,
-            "Description": "Kreditnota" if source.Language == "da-DK" else "Credit note",
-            "Date": today(call.organization),
-            "Status": "Draft",
-            "Number": None,
-            "Payments": [],
-            "ReminderExpenses": Decimal(0),
-            "MailOutStatus": "NotSent",
-            "LatestMailOutType": "None",
-            "PaymentConditionType": None,
-            "PaymentConditionNumberOfDays": None,
-        }
-    )
-    key = call.world.new_guid()
-    row = table.insert(key, draft)
-    return CreatedResponseModel(Guid=key, TimeStamp=timestamp_of(row))
+    row = sales.credit_invoice(call.organization, call.guid("guid"), call.optional_timestamp())
+    return CreatedResponseModel(Guid=row.key, TimeStamp=timestamp_of(row))

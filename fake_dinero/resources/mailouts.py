@@ -16,6 +16,19 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ..call import Call
+from ..domain.documents import (
+    DOCUMENT_NAMES,
+    SALES,
+    TRADE_OFFERS,
+    DocumentData,
+    HistoryData,
+    Kind,
+    document_totals,
+    payment_status,
+    require_booked,
+    require_kind,
+)
+from ..domain.versions import check_timestamp
 from ..errors import (
     INVALID_EAN,
     NO_ATT_PERSON,
@@ -30,20 +43,7 @@ from ..models import Bool, DineroDateTime, DineroModel
 from ..routing import QueryParam, Routes
 from ..store import Collection, Record, Table
 from ..world import Organization, World
-from . import tradeoffers
 from .contacts import CONTACTS
-from .documents import (
-    DOCUMENT_NAMES,
-    SALES,
-    DocumentData,
-    HistoryData,
-    Kind,
-    check_timestamp,
-    document_totals,
-    payment_status,
-    require_booked,
-    require_kind,
-)
 
 routes = Routes(tag="Mail-outs")
 
@@ -311,7 +311,7 @@ TRADE_OFFER = "/v1/{organizationId}/tradeoffers/{guid}"
 
 
 def _document(call: Call, kind: Kind) -> DocumentData:
-    table = call.organization.table(tradeoffers.TRADE_OFFERS if kind == "TradeOffer" else SALES)
+    table = call.organization.table(TRADE_OFFERS if kind == "TradeOffer" else SALES)
     return require_kind(table, call.guid("guid"), kind).data
 
 
@@ -393,7 +393,7 @@ def list_credit_note_mailouts(call: Call) -> list[VoucherMailoutReadModel]:
 @routes.post(TRADE_OFFER + "/email", body=ApiMailoutModel, response=EmailSentModel, tag="Trade offers")
 def email_trade_offer(call: Call) -> EmailSentModel:
     """Any trade offer may be sent; it records the send in the offer's History."""
-    return email_voucher(call, call.organization.table(tradeoffers.TRADE_OFFERS), "TradeOffer", "TradeOffer")
+    return email_voucher(call, call.organization.table(TRADE_OFFERS), "TradeOffer", "TradeOffer")
 
 
 @routes.get(TRADE_OFFER + "/email/template", response=MailoutTemplateReadModel, tag="Trade offers")
@@ -404,5 +404,5 @@ def get_trade_offer_email_template(call: Call) -> MailoutTemplateReadModel:
 @routes.get(TRADE_OFFER + "/mailouts", response=list[VoucherMailoutReadModel], tag="Trade offers",
             query=(QueryParam("changesSince"), QueryParam("includeSms", "boolean", True)))
 def list_trade_offer_mailouts(call: Call) -> list[VoucherMailoutReadModel]:
-    require_kind(call.organization.table(tradeoffers.TRADE_OFFERS), call.guid("guid"), "TradeOffer")
+    require_kind(call.organization.table(TRADE_OFFERS), call.guid("guid"), "TradeOffer")
     return voucher_mailouts(call, call.guid("guid"))

@@ -14,27 +14,21 @@ from typing import Annotated
 from pydantic import StringConstraints
 
 from ..call import Call
-from ..domain.chart import DEPOSIT_ACCOUNTS, deposit_account
-from ..errors import not_found, validation_error
+from ..domain import sales
+from ..domain.documents import (
+    SALES,
+    Kind,
+    amount_owed,
+    paid_amount,
+    parse_date,
+    require_kind,
+)
+from ..domain.versions import timestamp_of
 from ..formats import money_json
 from ..models import Amount, Bool, DineroModel, Guid, Int
 from ..routing import Routes
 from ..store import Record
 from .document_models import RequiredTimestampObject, TimestampObject
-from .documents import (
-    SALES,
-    Kind,
-    PaymentData,
-    amount_owed,
-    check_timestamp,
-    optional_timestamp,
-    paid_amount,
-    parse_date,
-    require_booked,
-    require_kind,
-    timestamp_of,
-    today,
-)
 
 routes = Routes(tag="Payments")
 
@@ -84,55 +78,26 @@ class InvoicePaymentsModel(DineroModel):
 
 
 def _add_payment(call: Call, kind: Kind) -> CreatedPaymentResponse:
-    table = call.organization.table(SALES)
-    row = require_kind(table, call.guid("guid"), kind, live=True)
     body = call.body(PaymentCreateModel)
-    check_timestamp(row, body.Timestamp)
-    require_booked(row, "paid")
-    data = row.data
-    problems: dict[str, str] = {}
-    if body.Amount == 0:
-        problems["Amount"] = "A payment's Amount cannot be 0."
-    if deposit_account(call.organization, body.DepositAccountNumber) is None:
-        numbers = ", ".join(row.key for row in call.organization.table(DEPOSIT_ACCOUNTS).records())
-        problems["DepositAccountNumber"] = f"{body.DepositAccountNumber} is not a deposit account; use {numbers}."
-    if data.Currency != "DKK" and body.AmountInForeignCurrency is None:
-        problems["AmountInForeignCurrency"] = f"The document is in {data.Currency}; give the amount in {data.Currency}."
-    paid_on = parse_date(body.PaymentDate, "PaymentDate") if body.PaymentDate else today(call.organization)
-    if problems:
-        raise validation_error(problems)
-    payment = PaymentData(
-        Guid=call.world.new_guid(),
-        DepositAccountNumber=body.DepositAccountNumber,
-        Amount=body.Amount,
-        AmountInForeignCurrency=body.AmountInForeignCurrency if data.Currency != "DKK" else None,
-        Description=body.Description,
-        PaymentDate=paid_on,
-        ExternalReference=body.ExternalReference,
-        RemainderIsFee=body.RemainderIsFee,
+    values = sales.PaymentValues(
+        deposit_account=body.DepositAccountNumber,
+        amount=Decimal(str(body.Amount)),
+        description=body.Description,
+        amount_in_foreign_currency=(
+            Decimal(str(body.AmountInForeignCurrency)) if body.AmountInForeignCurrency is not None else None
+        ),
+        payment_date=parse_date(body.PaymentDate, "PaymentDate") if body.PaymentDate else None,
+        external_reference=body.ExternalReference,
+        remainder_is_fee=body.RemainderIsFee,
     )
-    remaining = amount_owed(call.organization, data) - paid_amount(data) - _in_document_currency(payment)
-    if body.RemainderIsFee and remaining > 0:
-        # The rest is written off as a fee (e.g. bank charges): the document is settled.
-        payment = payment.model_copy(update={"WrittenOff": remaining})
-    row = table.update(row, data.model_copy(update={"Payments": [*data.Payments, payment]}))
-    return CreatedPaymentResponse(Guid=payment.Guid, TimeStamp=timestamp_of(row), RelatedVoucherGuid=row.key)
-
-
-def _in_document_currency(payment: PaymentData) -> Decimal:
-    amount = payment.AmountInForeignCurrency if payment.AmountInForeignCurrency is not None else payment.Amount
-    return Decimal(str(amount))
+    row, payment = sales.add_payment(call.organization, kind, call.guid("guid"), body.Timestamp, values)
+    return CreatedPaymentResponse(
+        Guid=payment.Guid, TimeStamp=timestamp_of(row), RelatedVoucherGuid=payment.VoucherGuid
+    )
 
 
 def _delete_payment(call: Call, kind: Kind, supplied: str | None) -> DeletedPaymentResponse:
-    table = call.organization.table(SALES)
-    row = require_kind(table, call.guid("guid"), kind, live=True)
-    check_timestamp(row, supplied)
-    wanted = call.guid("paymentGuid")
-    payments = [payment for payment in row.data.Payments if payment.Guid != wanted]
-    if len(payments) == len(row.data.Payments):
-        raise not_found("PaymentGuid", wanted)
-    row = table.update(row, row.data.model_copy(update={"Payments": payments}))
+    row = sales.delete_payment(call.organization, kind, call.guid("guid"), call.guid("paymentGuid"), supplied)
     return DeletedPaymentResponse(TimeStamp=timestamp_of(row))
 
 
@@ -149,7 +114,7 @@ def _payments(call: Call, kind: Kind) -> InvoicePaymentsModel:
                 Currency=data.Currency,
                 ExchangeRate=data.ExchangeRate,
                 PaymentClass="Payment",  # Dinero's values are unknown
-                RelatedVoucherId=row.key,
+                RelatedVoucherId=payment.VoucherGuid or row.key,
                 ExternalReference=payment.ExternalReference,
                 PaymentDate=payment.PaymentDate.isoformat(),
                 Description=payment.Description,
@@ -203,4 +168,4 @@ def list_credit_note_payments(call: Call) -> InvoicePaymentsModel:
 )
 def delete_credit_note_payment(call: Call) -> DeletedPaymentResponse:
     """Dinero's document makes the Timestamp optional here; when given it must be current."""
-    return _delete_payment(call, "CreditNote", optional_timestamp(call))
+    return _delete_payment(call, "CreditNote", call.optional_timestamp())

@@ -17,8 +17,15 @@ from pydantic import BaseModel, BeforeValidator, StringConstraints
 
 from .. import errors
 from ..call import Call
+from ..domain import documents, sales
+from ..domain.documents import (
+    SALES,
+    DocumentData,
+    parse_date,
+)
+from ..domain.versions import check_timestamp, timestamp_of
 from ..errors import DineroError, validation_error
-from ..formats import money, money_json
+from ..formats import money
 from ..http import ApiResponse
 from ..listing import changed_keys
 from ..models import Bool, DineroModel, Money
@@ -26,9 +33,8 @@ from ..pdf import PdfDocument, render_pdf
 from ..routing import QueryParam, Routes
 from ..store import Collection, Record
 from ..world import Organization
-from . import documents, mailouts
+from . import mailouts
 from . import voucher_flow as flow
-from .documents import SALES, DocumentData, check_timestamp, parse_date, timestamp_of
 from .sales import DEFAULT_INTEREST_RATE, DEFAULT_REMINDER_FEE
 
 routes = Routes(tag="Reminders")
@@ -128,6 +134,8 @@ class ReminderData(BaseModel):
     IsDraft: bool = True
     Booked: dict[str, Money | bool | None] | None = None
     """The amounts as booked (ReminderViewModel's names); None while a draft."""
+    VoucherGuid: str | None = None
+    """The voucher that booked the fees and interest."""
 
 
 def _decimal(value: Any) -> Decimal:
@@ -261,12 +269,6 @@ def _new(invoice: Record, number: int, body: Any, row_id: int = 0) -> ReminderDa
         Title=getattr(body, "Title", None) or _TITLES[invoice.data.Language] + str(number),
         Description=getattr(body, "Description", None), **{flag: getattr(body, flag) for flag in FLAGS},
     )
-
-
-def _add_expenses(call: Call, invoice: Record, change: Decimal) -> None:
-    """Booking adds a reminder's expenses to what the invoice owes; deleting it takes them off."""
-    expenses = money(invoice.data.ReminderExpenses + change)
-    call.organization.table(SALES).update(invoice, invoice.data.model_copy(update={"ReminderExpenses": expenses}))
 
 
 @routes.get(BASE, response=list[ReminderViewModel], query=(QueryParam("changesSince"),))
@@ -406,9 +408,12 @@ def book_reminder(call: Call) -> ReminderViewModel:
         raise validation_error({"IsDraft": "The reminder is already booked."})
     _require_overdue(call.organization, invoice)
     amounts = _amounts(call.organization, invoice, row.data)
-    booked = row.data.model_copy(update={"IsDraft": False, "Booked": amounts})
+    fees = _decimal(amounts["FeeAmount"]) + _decimal(amounts["CompensationFeeAmount"])
+    _, voucher = sales.book_reminder_expenses(
+        call.organization, invoice, row.data.Date, fees, _decimal(amounts["InterestAmount"])
+    )
+    booked = row.data.model_copy(update={"IsDraft": False, "Booked": amounts, "VoucherGuid": voucher})
     row = call.organization.table(REMINDERS).update(row, booked)
-    _add_expenses(call, invoice, _expenses(amounts))
     return _render(call.organization, row)
 
 
@@ -422,7 +427,7 @@ def delete_reminder(call: Call) -> None:
     if latest.Id != row.data.Id:
         raise validation_error({"id": f"Only the latest reminder (number {latest.Number}) can be deleted."})
     if row.data.Booked is not None:
-        _add_expenses(call, invoice, -_expenses(row.data.Booked))
+        sales.reverse_reminder_expenses(call.organization, invoice, row.data.VoucherGuid, _expenses(row.data.Booked))
     call.organization.table(REMINDERS).delete(row)
 
 

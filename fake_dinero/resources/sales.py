@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from ..call import Call
 from ..domain.chart import default_sales_account
+from ..domain.documents import SALES, parse_date
 from ..errors import validation_error
 from ..listing import ListRules, collection_of, list_page
 from ..models import DineroModel, Guid
@@ -19,7 +20,6 @@ from ..routing import QueryParam, Routes
 from ..store import Record
 from .contacts import DEFAULT_PAYMENT_DAYS
 from .document_models import SalesVoucherReadListModel
-from .documents import SALES, parse_date
 
 routes = Routes(tag="Sales")
 

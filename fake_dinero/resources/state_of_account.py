@@ -14,6 +14,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from ..call import Call
+from ..domain.documents import SALES, DocumentData, document_totals, payment_status
 from ..errors import CONTACT_WITHOUT_EMAIL, validation_error
 from ..formats import money_json, parse_lenient_datetime
 from ..http import ApiResponse
@@ -24,7 +25,6 @@ from ..routing import QueryParam, Routes
 from ..store import Record
 from .contacts import CONTACTS
 from .document_binding import contact_address
-from .documents import SALES, DocumentData, document_totals, payment_status
 from .mailouts import ApiMailoutModel, MailoutTemplateReadModel, send_email
 from .voucher_flow import issuer_lines
 

@@ -11,13 +11,17 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..call import Call
+from ..domain import sales
+from ..domain.documents import (
+    TRADE_OFFERS,
+    require_kind,
+)
+from ..domain.versions import check_timestamp, timestamp_of
 from ..errors import validation_error
 from ..listing import ListRules, collection_of, list_page
 from ..routing import Routes
-from ..store import Collection, Record, Table
-from ..world import Organization
+from ..store import Record, Table
 from . import voucher_flow as flow
-from .contacts import CONTACTS, DEFAULT_PAYMENT_DAYS
 from .document_binding import bind_document
 from .document_models import (
     CreatedResponseModel,
@@ -28,19 +32,6 @@ from .document_models import (
     TradeOfferReadModel,
     TradeOfferUpdateModel,
     UpdatedResponseModel,
-)
-from .documents import (
-    SALES,
-    DocumentData,
-    HistoryData,
-    check_timestamp,
-    document_facts,
-    document_totals,
-    optional_timestamp,
-    render_as,
-    require_kind,
-    timestamp_of,
-    today,
 )
 
 routes = Routes(tag="Trade offers")
@@ -54,19 +45,6 @@ neither, as the invoice was made from it. Dinero's answer is unknown; 400/42 is 
 DELETABLE = ("Draft", "CustomerDeclined", "UserDeclined")
 """Dinero's document: accepted offers "should not" be deleted; an invoiced offer is treated
 as accepted. Dinero's answer is unknown; 400/42 is chosen."""
-INVOICE_NAMES = {"da-DK": "Faktura", "en-GB": "Invoice"}
-OFFER_NAMES = ("Tilbud", "Offer")
-"""The Descriptions an offer gets by default; the invoice made from one gets its own default instead."""
-
-
-def _render(organization: Organization, row: Record) -> TradeOfferReadModel:
-    facts = document_facts(organization, row.key, row.data, row)
-    return render_as(TradeOfferReadModel, facts)  # type: ignore[return-value]
-
-
-TRADE_OFFERS = Collection("tradeoffers", TradeOfferReadModel, _render, data_model=DocumentData)
-
-
 def _text_key(name: str) -> Callable[[Mapping[str, Any]], Any]:
     return lambda document: (document.get(name) or "").lower()
 
@@ -138,7 +116,7 @@ def update_trade_offer(call: Call) -> UpdatedResponseModel:
     body = call.body(TradeOfferUpdateModel)
     check_timestamp(row, body.Timestamp)
     _require_status(row, CHANGEABLE, "changed", "Make a new trade offer instead.")
-    row = table.update(row, bind_document(call, "TradeOffer", body, base=row.data))
+    row = table.update(row, bind_document(call.organization, "TradeOffer", body, base=row.data))
     return UpdatedResponseModel(Guid=row.key, TimeStamp=timestamp_of(row))
 
 
@@ -147,7 +125,7 @@ def delete_trade_offer(call: Call) -> None:
     """A soft delete that keeps DeletedAt; an invoiced or accepted offer is kept."""
     table = _table(call)
     row = _offer(call, table)
-    check_timestamp(row, optional_timestamp(call))
+    check_timestamp(row, call.optional_timestamp())
     _require_status(row, DELETABLE, "deleted", "An accepted trade offer is kept as the record of the agreement.")
     table.delete(row)
 
@@ -160,65 +138,5 @@ def generate_invoice(call: Call) -> CreatedResponseModel:
     """A draft invoice with the offer's contact, lines and texts, dated today, on the
     contact's payment terms; the offer turns Invoiced and gets a new TimeStamp.
     May be repeated: each call makes another invoice (Dinero does not say it refuses)."""
-    organization = call.organization
-    offers = _table(call)
-    offer = _offer(call, offers)
-    check_timestamp(offer, optional_timestamp(call))
-    source: DocumentData = offer.data
-    condition, days = _payment_terms(organization, source.ContactGuid)
-    description = source.Description
-    if not description or description in OFFER_NAMES:
-        description = INVOICE_NAMES[source.Language]
-    invoice = source.model_copy(
-        update={
-            "Kind": "Invoice",
-            "Description": description,
-            "Date": today(organization),
-            "Status": "Draft",
-            "Number": None,
-            "PaymentConditionType": condition,
-            "PaymentConditionNumberOfDays": days,
-            "MailOutStatus": "NotSent",
-            "LatestMailOutType": "None",
-            "GeneratedVouchers": [],
-            "History": [],
-        }
-    )
-    key = call.world.new_guid()
-    created = organization.table(SALES).insert(key, invoice)
-    entry = HistoryData(
-        Status="Invoiced",
-        UpdatedAt=organization.clock.now(),
-        TotalInclVat=document_totals(organization, source).incl_vat,
-        Currency=source.Currency,
-    )
-    offers.update(
-        offer,
-        source.model_copy(
-            update={
-                "Status": "Invoiced",
-                "GeneratedVouchers": [*source.GeneratedVouchers, key],
-                "History": [*source.History, entry],
-            }
-        ),
-    )
-    return CreatedResponseModel(Guid=key, TimeStamp=timestamp_of(created))
-
-
-def _payment_terms(organization: Organization, contact_guid: str | None) -> tuple[str, int | None]:
-    """The contact's terms, else Netto 8 days (as an invoice created without terms gets).
-
-    A contact deleted since the offer was made is refused, as creating an invoice
-    for it is (Dinero's answer is unknown).
-    """
-    row = organization.table(CONTACTS).get(contact_guid or "")
-    if row is None:
-        return "Netto", DEFAULT_PAYMENT_DAYS
-    if row.deleted:
-        raise validation_error(
-            {"ContactGuid": f"The contact '{contact_guid}' is deleted; restore it or update the offer's contact."}
-        )
-    condition, days = row.data.PaymentConditionType or "Netto", row.data.PaymentConditionNumberOfDays
-    if condition == "NettoCash":
-        return condition, None
-    return condition, DEFAULT_PAYMENT_DAYS if days is None else days
+    created = sales.invoice_trade_offer(call.organization, call.guid("guid"), call.optional_timestamp())
+    return CreatedResponseModel(Guid=created.key, TimeStamp=timestamp_of(created))

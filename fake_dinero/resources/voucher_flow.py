@@ -10,38 +10,37 @@ from __future__ import annotations
 from typing import Any
 
 from ..call import Call
-from ..errors import validation_error
+from ..domain import sales
+from ..domain.documents import (
+    DocumentData,
+    Kind,
+    document_facts,
+    new_key,
+    render_as,
+    require_booked,
+    require_draft,
+    require_kind,
+)
+from ..domain.numbering import SALES_SERIES, TRADE_OFFER_SERIES, next_number, take_number
+from ..domain.versions import check_timestamp, timestamp_of
 from ..http import ApiResponse
 from ..pdf import PdfDocument, render_pdf
 from ..store import Record, Table
 from ..world import Organization
 from .document_binding import bind_document
 from .document_models import BookModel, CreatedResponseModel, UpdatedResponseModel
-from .documents import (
-    DocumentData,
-    Kind,
-    check_timestamp,
-    document_facts,
-    new_key,
-    next_number,
-    optional_timestamp,
-    render_as,
-    require_booked,
-    require_draft,
-    require_kind,
-    timestamp_of,
-)
 
-NUMBER_SERIES = {"Invoice": ("Invoice", "CreditNote"), "CreditNote": ("Invoice", "CreditNote")}
+SERIES = {"Invoice": SALES_SERIES, "CreditNote": SALES_SERIES, "TradeOffer": TRADE_OFFER_SERIES}
 
 
 def create_draft(call: Call, table: Table, kind: Kind, model: type) -> CreatedResponseModel:
     body = call.body(model)
-    data = bind_document(call, kind, body)
-    key = new_key(call, table, body.Guid)
+    data = bind_document(call.organization, kind, body)
+    key = new_key(call.organization, table, body.Guid)
     if kind == "TradeOffer":
         # Trade offers are never booked, so they are numbered when made.
-        data = data.model_copy(update={"Number": next_number(table, ("TradeOffer",))})
+        number = take_number(call.organization, TRADE_OFFER_SERIES, None, lambda _: False)
+        data = data.model_copy(update={"Number": number})
     row = table.insert(key, data)
     return CreatedResponseModel(Guid=key, TimeStamp=timestamp_of(row))
 
@@ -51,14 +50,14 @@ def update_draft(call: Call, table: Table, kind: Kind, model: type) -> UpdatedRe
     body = call.body(model)
     check_timestamp(row, body.Timestamp)
     require_draft(row, "changed")
-    row = table.update(row, bind_document(call, kind, body, base=row.data))
+    row = table.update(row, bind_document(call.organization, kind, body, base=row.data))
     return UpdatedResponseModel(Guid=row.key, TimeStamp=timestamp_of(row))
 
 
 def fetch_preview(call: Call, kind: Kind, model: type, answer: type) -> Any:
     """What create would make, with totals and payment date, saving nothing."""
     body = call.body(model)
-    data = bind_document(call, kind, body)
+    data = bind_document(call.organization, kind, body)
     facts = document_facts(call.organization, str(body.Guid or ""), data, None)
     facts["Number"] = 0
     return render_as(answer, facts)
@@ -67,27 +66,15 @@ def fetch_preview(call: Call, kind: Kind, model: type, answer: type) -> Any:
 def delete_draft(call: Call, table: Table, kind: Kind) -> None:
     """A soft delete that keeps DeletedAt; a booked document is refused (credit it instead)."""
     row = require_kind(table, call.guid("guid"), kind, live=True)
-    check_timestamp(row, optional_timestamp(call))
+    check_timestamp(row, call.optional_timestamp())
     require_draft(row, "deleted")
     table.delete(row)
 
 
 def book(call: Call, table: Table, kind: Kind, answer: type) -> Any:
-    """Assign the next number of the series (or the ``Number`` asked for, if free)."""
-    row = require_kind(table, call.guid("guid"), kind, live=True)
+    """Assign the next number of the series (or the ``Number`` asked for, if free) and post the entries."""
     body = call.body(BookModel)
-    check_timestamp(row, body.Timestamp)
-    if row.data.booked:
-        raise validation_error({"Status": "The document is already booked."})
-    if row.data.ContactGuid is None:
-        raise validation_error({"ContactGuid": "A document needs a contact before it can be booked."})
-    series = NUMBER_SERIES[kind]
-    number = body.Number if body.Number is not None else next_number(table, series)
-    if number < 1:
-        raise validation_error({"Number": "A voucher number must be 1 or more."})
-    if any(other.data.Number == number and other.data.Kind in series for other in table):
-        raise validation_error({"Number": f"Number {number} is already used; leave Number out to get the next one."})
-    row = table.update(row, row.data.model_copy(update={"Status": "Booked", "Number": number}))
+    row = sales.book_document(call.organization, kind, call.guid("guid"), body.Timestamp, body.Number)
     return read(call, table, row, answer)
 
 
@@ -96,7 +83,7 @@ def read(call: Call, table: Table, row: Record, answer: type) -> Any:
     (a JAVA fixture shows a draft with a real-looking number)."""
     facts = document_facts(call.organization, row.key, row.data, row)
     if row.data.Number is None:
-        facts["Number"] = next_number(table, NUMBER_SERIES.get(row.data.Kind, (row.data.Kind,)))
+        facts["Number"] = next_number(call.organization, SERIES[row.data.Kind])
     return render_as(answer, facts)
 
 

@@ -18,16 +18,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ..call import Call
-from ..domain.versions import check_timestamp, timestamp_of
-from ..domain.chart import account_name, account_vat_rate
 from ..errors import NOT_BOOKED, DineroError, validation_error
 from ..formats import money_json
-from ..models import Money, bind, parse_json_body
+from ..models import Money
 from ..pricing import PricedLine, Totals, in_dkk, payment_date, price_line, totals
+from ..resources.document_models import SalesVoucherReadListModel, TradeOfferReadModel
 from ..store import Collection, Record, Table
 from ..world import Organization
-from .document_models import SalesVoucherReadListModel, TimestampObject
+from .chart import account_name, account_vat_rate
+from .versions import timestamp_of
 
 Kind = Literal["Invoice", "CreditNote", "TradeOffer"]
 
@@ -208,25 +207,7 @@ def payment_status(organization: Organization, data: DocumentData) -> str:
     return "Booked"
 
 
-def next_number(table: Table, kinds: tuple[str, ...]) -> int:
-    """The next number of a series: one more than the highest used.
-
-    Invoices and credit notes share one series (Dinero numbers credit notes
-    among the invoices); trade offers have their own.
-    """
-    used = [row.data.Number for row in table if row.data.Kind in kinds and row.data.Number is not None]
-    return max(used, default=0) + 1
-
-
 # -- the rules of change ---------------------------------------------------------
-
-
-def optional_timestamp(call: Call) -> str | None:
-    """The Timestamp of a TimestampObject body, which may be missing altogether."""
-    document = parse_json_body(call.request.body)
-    if document is None:
-        return None
-    return bind(TimestampObject, document).Timestamp
 
 
 def require_draft(row: Record, action: str) -> None:
@@ -256,9 +237,9 @@ def require_kind(table: Table, key: str, kind: Kind, live: bool = False) -> Reco
     return row
 
 
-def new_key(call: Call, table: Table, chosen: Any) -> str:
+def new_key(organization: Organization, table: Table, chosen: Any) -> str:
     """A client-chosen Guid is kept; one in use is refused (400/42, Dinero's answer unknown)."""
-    key = str(chosen) if chosen else call.world.new_guid()
+    key = str(chosen) if chosen else organization.world.new_guid()
     if table.get(key) is not None:
         raise validation_error({"Guid": f"A document with Guid '{key}' already exists."})
     return key
@@ -389,3 +370,11 @@ SALES = Collection(
     turns_at=lambda row: overdue_from(row.data),
 )
 """Invoices and credit notes (``Type`` tells them apart)."""
+
+
+def _render_trade_offer(organization: Organization, row: Record) -> TradeOfferReadModel:
+    return render_as(TradeOfferReadModel, document_facts(organization, row.key, row.data, row))  # type: ignore[return-value]
+
+
+TRADE_OFFERS = Collection("tradeoffers", TradeOfferReadModel, _render_trade_offer, data_model=DocumentData)
+"""Trade offers: never booked, numbered when made."""
