@@ -10,7 +10,7 @@ refused with 400 and code 47.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
@@ -22,19 +22,22 @@ if TYPE_CHECKING:
     from ..world import Organization
 
 
+SalarySumTaxState = Literal["None", "OnlySalarySum", "MixedActivities"]
+"""Lønsum (salary-sum tax): whether the organization pays it."""
+
+
 class AccountingYearReadModel(DineroModel):
     Name: str | None = None
     FromDate: str | None = None
     ToDate: str | None = None
-    SalarySumTaxStateEnum: str
+    SalarySumTaxStateEnum: SalarySumTaxState
 
 
 class AccountingYearData(BaseModel):
     Name: str
     FromDate: date
     ToDate: date
-    SalarySumTaxStateEnum: str = "None"
-    """Lønsum (salary-sum tax): None, OnlySalarySum or MixedActivities."""
+    SalarySumTaxStateEnum: SalarySumTaxState = "None"
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.FromDate <= day <= self.ToDate

@@ -9,7 +9,7 @@ as "should not be used", which leaves the filtering to clients.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import StringConstraints
 
@@ -48,13 +48,6 @@ CATEGORIES = (
 NOT_SET = "Not Set"
 """The category of an account that has none (``Category`` null)."""
 _CATEGORIES_BY_LOWER = {name.lower(): name for name in CATEGORIES}
-
-
-class AccountingYearReadModel(years.AccountingYearReadModel):
-    """The year as Dinero's document types it: ``SalarySumTaxStateEnum`` is one of three
-    names (the domain's model keeps it a plain string)."""
-
-    SalarySumTaxStateEnum: Literal["None", "OnlySalarySum", "MixedActivities"]
 
 
 class AccountCreateModel(DineroModel):
@@ -146,12 +139,11 @@ def create_deposit_account(call: Call) -> None:
     )
 
 
-@routes.get("/v1/{organizationId}/accountingyears", tag="AccountingYears", response=list[AccountingYearReadModel])
+@routes.get("/v1/{organizationId}/accountingyears", tag="AccountingYears", response=list[years.AccountingYearReadModel])
 def list_accounting_years(call: Call) -> list[dict[str, Any]]:
     """Oldest first. Booking a voucher in the year after the last creates that year."""
     table = call.organization.table(ACCOUNTING_YEARS)
-    documents = (table.document(row) for row in table.records())
-    return [AccountingYearReadModel.model_validate(document).model_dump(mode="json") for document in documents]
+    return [table.document(row) for row in table.records()]
 
 
 @routes.get("/v1/{organizationId}/vatTypes", tag="VatTypes", response=list[VatTypeReadModel])
