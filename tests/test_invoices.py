@@ -238,3 +238,12 @@ def test_changes_since_finds_an_invoice_booked_after_the_moment(api: httpx.Clien
     book(api, f"{INVOICES}/{guid}")
     changed = api.get(INVOICES, params={"changesSince": "2026-03-02T09:31:00Z", "fields": "Guid"}).json()
     assert changed["Collection"] == [{"Guid": guid}]
+
+
+def test_a_contact_becomes_a_debtor_when_an_invoice_is_booked_on_it(api: httpx.Client) -> None:
+    contact = customer(api)
+    assert api.get(f"/v1/{ORG}/contacts/{contact}").json()["IsDebitor"] is False
+    created = create_invoice(api, contact)
+    book(api, f"{INVOICES}/{created['Guid']}")
+    read = api.get(f"/v1/{ORG}/contacts/{contact}").json()
+    assert (read["IsDebitor"], read["IsCreditor"]) == (True, False)

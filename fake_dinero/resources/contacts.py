@@ -13,6 +13,7 @@ from pydantic import StringConstraints, field_validator, model_validator
 
 from .. import seed_data
 from ..call import Call
+from ..domain.ledger import party
 from ..errors import not_found, validation_error
 from ..listing import ListRules, collection_of, list_page
 from ..models import Bool, DineroDateTime, DineroModel, Guid, Int, OptionalGuid
@@ -139,16 +140,16 @@ class ContactCreatedResult(DineroModel):
 
 def _render_contact(organization: Organization, row: Record) -> ContactReadModel:
     fields: ContactFields = row.data
+    roles = party(organization, row.key)
     return ContactReadModel(
         **fields.model_dump(exclude={"ContactGuid"}),
         ContactGuid=row.key,
         CreatedAt=row.created_at,
         UpdatedAt=row.updated_at,
         DeletedAt=row.deleted_at,
-        # Whether a contact has been used on sales or purchases; nothing
-        # uses contacts yet, so both start false.
-        IsDebitor=False,
-        IsCreditor=False,
+        # A contact becomes a debtor (creditor) once something is booked on it as one.
+        IsDebitor=roles.IsDebitor,
+        IsCreditor=roles.IsCreditor,
         VatRegionKey=seed_data.countries_by_key()[fields.CountryKey]["VatRegionKey"],
     )
 
