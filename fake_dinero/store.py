@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,6 +91,9 @@ class TableState:
     next_seq: int
 
 
+_LOADS = itertools.count(1)
+
+
 class Table:
     """The rows of one collection in one organization."""
 
@@ -99,6 +103,10 @@ class Table:
         self._rows: dict[str, Record] = {}
         self._changes: list[tuple[datetime, int, str]] = []
         self._next_seq = 0
+        self.loaded = 0
+        """Which load (of a snapshot) the rows come from; 0: none. Every load is
+        numbered anew, so a version number reached again after a restore still
+        names another state (what caches of derived views key on)."""
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -200,6 +208,7 @@ class Table:
         self._rows = dict(state.rows)
         self._changes = list(state.changes)
         self._next_seq = state.next_seq
+        self.loaded = next(_LOADS)
 
     def _log(self, row: Record, now: datetime) -> None:
         entry = (now, row.version, row.key)

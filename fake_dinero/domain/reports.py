@@ -17,18 +17,18 @@ years (every earlier entry on a result account) carried to
 from __future__ import annotations
 
 import uuid
-import weakref
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import END_BEFORE_START, WINDOW_TOO_LONG, DineroError
 from ..store import Record
 from .chart import FIRST_BALANCE_ACCOUNT, RETAINED_EARNINGS, EntryAccountReadModel, all_accounts
 from .ledger import ENTRIES, entries, settle
+from .memo import cached
 from .vat import Posting
 from .years import AccountingYearData, year_of_range, years
 
@@ -66,8 +66,6 @@ PRIMO_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://api.dinero.dk/entries/
 """A primo entry's EntryGuid is uuid5 of organization, year and account in this namespace,
 so it is the same every time the entry is read, whatever its amount."""
 
-MAX_CACHED = 256
-"""Folds and reports kept per organization (of its latest state only)."""
 
 
 def is_result_account(number: int) -> bool:
@@ -131,7 +129,7 @@ def year_totals(organization: Organization, year: AccountingYearData, include_dr
             postings = [*postings, *_drafts(organization, year)]
         return _fold(year, postings)
 
-    return _cached(organization, ("totals", _year_key(year), include_drafts), compute)
+    return cached(organization, ("totals", _year_key(year), include_drafts), compute)
 
 
 def opening_balances(organization: Organization, year: AccountingYearData) -> dict[int, Decimal]:
@@ -191,7 +189,7 @@ def report(
     if kind == "primo" and options.include_ledger_entries:
         options = replace(options, include_ledger_entries=False)
     key = ("report", _year_key(year), kind, options)
-    return _cached(organization, key, lambda: _build(organization, year, kind, options))
+    return cached(organization, key, lambda: _build(organization, year, kind, options))
 
 
 def _build(
@@ -323,62 +321,7 @@ def entry_changes(
 
 # -- the cache --------------------------------------------------------------------
 
-T = TypeVar("T")
 
 
 def _year_key(year: AccountingYearData) -> tuple[str, date, date]:
     return year.Name, year.FromDate, year.ToDate
-
-
-@dataclass
-class _Cache:
-    """What was computed for one state of an organization.
-
-    The state is named by the version counter and the Record of the newest write
-    (the row written at that version). The counter alone is not enough: restoring
-    a snapshot sets it back, and other changes may then reach the same number;
-    but a Record is made once, so the newest one tells those states apart.
-    """
-
-    version: int
-    newest: tuple[str, str, Record] | None
-    values: dict[Hashable, Any] = field(default_factory=dict)
-
-    def names(self, organization: Organization) -> bool:
-        if organization.version != self.version:
-            return False
-        if self.newest is None:
-            return _newest_write(organization) is None
-        table_name, key, record = self.newest
-        table = organization.tables.get(table_name)
-        return table is not None and table.get(key) is record
-
-
-_CACHES: weakref.WeakKeyDictionary[Organization, _Cache] = weakref.WeakKeyDictionary()
-
-
-def _newest_write(organization: Organization) -> tuple[str, str, Record] | None:
-    """The row written at the organization's current version (searched once per state)."""
-    version = organization.version
-    for name, table in organization.tables.items():
-        for row in table:
-            if row.version == version:
-                return name, row.key, row
-    return None
-
-
-def _cached(organization: Organization, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()`` once per state of the organization; due background bookings are
-    settled first, so the state is the one a reader sees."""
-    settle(organization)
-    cache = _CACHES.get(organization)
-    if cache is None or not cache.names(organization):
-        cache = _Cache(organization.version, _newest_write(organization))
-        _CACHES[organization] = cache
-    if key in cache.values:
-        return cache.values[key]  # type: ignore[no-any-return]
-    value = compute()
-    if len(cache.values) >= MAX_CACHED:
-        cache.values.clear()
-    cache.values[key] = value
-    return value
