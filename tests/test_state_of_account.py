@@ -7,6 +7,10 @@ import io
 import httpx
 import pypdf
 
+from fake_dinero import FakeDinero
+from fake_dinero.domain.chart import DEBTORS
+from fake_dinero.domain.ledger import entries
+
 from .support import ORG, dinero_error
 
 LINE = {"Description": "X", "Quantity": 1, "Unit": "parts", "AccountNumber": 1000, "BaseAmountValue": 1000}
@@ -153,3 +157,26 @@ def test_email_goes_to_the_contacts_address(api: httpx.Client) -> None:
     response = api.post(f"/v1/{ORG}/state-of-account/{guid}/email", json={"CCToSender": False, "HideClosed": True})
     assert response.status_code == 200, response.text
     assert response.content == b""
+
+
+def test_a_deleted_payment_no_longer_shows(api: httpx.Client) -> None:
+    guid = contact(api)
+    invoice = document(api, guid)
+    pay(api, invoice, 1000)
+    read = api.get(f"/v2/{ORG}/invoices/{invoice}/payments").json()
+    stamp = api.get(f"/v1/{ORG}/invoices/{invoice}").json()["TimeStamp"]
+    payment = read["Payments"][0]["Guid"]
+    deleted = api.request("DELETE", f"/v1/{ORG}/invoices/{invoice}/payments/{payment}", json={"Timestamp": stamp})
+    assert deleted.status_code == 200, deleted.text
+    assert [(e["Type"], e["Balance"]) for e in state(api, guid)["Entries"]] == [("Invoice", 1250.0)]
+
+
+def test_the_balance_is_what_the_books_say_the_contact_owes(api: httpx.Client, fake: FakeDinero) -> None:
+    guid = contact(api)
+    pay(api, document(api, guid), 400)
+    document(api, guid, "sales/creditnotes")
+    owed = sum(
+        row.data.Amount for row in entries(fake.world.organizations[ORG])
+        if row.data.AccountNumber == DEBTORS and row.data.ContactGuid == guid
+    )
+    assert state(api, guid)["Entries"][-1]["Balance"] == float(owed) == 1250 - 400 - 1250

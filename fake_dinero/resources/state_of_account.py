@@ -8,21 +8,22 @@ running balance. Choices where Dinero's behaviour is unknown are marked [UNK].
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 from pydantic import Field
 
 from ..call import Call
-from ..domain.documents import SALES, DocumentData, document_totals, payment_status
+from ..domain.documents import DocumentData, payment_status
+from ..domain.statements import StatementLine, contact_lines
 from ..errors import CONTACT_WITHOUT_EMAIL, validation_error
 from ..formats import money_json, parse_lenient_datetime
 from ..http import ApiResponse
 from ..models import Bool, DineroDateTime, DineroModel, Guid
 from ..pdf import PdfDocument, render_pdf
-from ..pricing import in_dkk
 from ..routing import QueryParam, Routes
 from ..store import Record
+from ..world import Organization
 from .contacts import CONTACTS
 from .document_binding import contact_address
 from .mailouts import ApiMailoutModel, MailoutTemplateReadModel, send_email
@@ -75,20 +76,6 @@ class ContactStateOfAccountMailoutModel(DineroModel):
     HideClosed: Bool = False
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One entry before its balance is known."""
-
-    row: Record
-    day: date
-    rank: int
-    """Documents before payments before fees on the same day."""
-    type: str
-    description: str | None
-    amount: Decimal
-    due: date | None = None
-
-
 def _day(text: str | None, name: str) -> date | None:
     """The date part as the client wrote it; the time of day is ignored, entries are dated by day [UNK]."""
     if text is None:
@@ -100,36 +87,16 @@ def _day(text: str | None, name: str) -> date | None:
     return date.fromisoformat(text.strip()[:10])
 
 
-def _lines(call: Call, row: Record) -> list[_Line]:
-    """A document, its payments (a written-off remainder counts as paid) and its reminder fees, in DKK.
-
-    An invoice raises the balance and its payments lower it; a credit note lowers it and a
-    refund paid out on it raises it again.
-    """
-    data: DocumentData = row.data
-    rate = Decimal(str(data.ExchangeRate))
-    sign = Decimal(1) if data.Kind == "Invoice" else Decimal(-1)
-    total = in_dkk(document_totals(call.organization, data).incl_vat, rate)
-    lines = [_Line(row, data.Date, 0, data.Kind, data.Description, sign * total, data.due)]
-    for payment in data.Payments:
-        paid = Decimal(str(payment.Amount)) + in_dkk(Decimal(str(payment.WrittenOff)), rate)
-        lines.append(_Line(row, payment.PaymentDate, 1, "Payment", payment.Description, -sign * paid))
-    if data.ReminderExpenses and data.due is not None:
-        # Only the sum of booked reminders is kept, not their dates: dated the day after the
-        # due date, the first day a reminder can be booked [UNK].
-        fees = in_dkk(Decimal(str(data.ReminderExpenses)), rate)
-        lines.append(_Line(row, data.due + timedelta(days=1), 2, "Reminder", "Reminder fees", fees))
-    return lines
-
-
 @dataclass(frozen=True)
 class Statement:
     income: Decimal
     entries: list[ContactStateOfAccountEntry]
 
 
-def statement(call: Call, contact_key: str, start: date | None, end: date | None, hide_closed: bool) -> Statement:
-    """The entries dated ``start`` to ``end`` (both included).
+def statement(
+    organization: Organization, contact_key: str, start: date | None, end: date | None, hide_closed: bool
+) -> Statement:
+    """The entries dated ``start`` to ``end`` (both included), from the contact's debtor entries.
 
     Balance is the contact's balance after the entry, so entries before ``start`` count
     towards it [UNK: Dinero may start from 0 or show an opening entry]. Closed means fully
@@ -137,45 +104,44 @@ def statement(call: Call, contact_key: str, start: date | None, end: date | None
     Income is invoices minus credit notes dated in the period, in DKK incl. VAT, whether
     closed or not [UNK]; reminder fees are not counted in it.
     """
-    organization = call.organization
-    rows = [
-        row for row in organization.table(SALES)
-        if not row.deleted and row.data.booked and row.data.ContactGuid == contact_key
-    ]
-    closed = {row.key for row in rows if payment_status(organization, row.data) == "Paid"}
-    lines = sorted(
-        (line for row in rows for line in _lines(call, row)),
-        key=lambda line: (line.day, line.rank, line.row.data.Number or 0, line.row.seq),
-    )
+    lines = contact_lines(organization, contact_key)
+    closed = {
+        line.document.key for line in lines
+        if line.document is not None and payment_status(organization, line.document.data) == "Paid"
+    }
     income = balance = Decimal(0)
     entries: list[ContactStateOfAccountEntry] = []
     for line in lines:
         in_period = (start is None or line.day >= start) and (end is None or line.day <= end)
         if in_period and line.rank == 0:
             income += line.amount
-        if hide_closed and line.row.key in closed:
+        shut = line.document is not None and line.document.key in closed
+        if hide_closed and shut:
             continue
         balance += line.amount
         if in_period:
-            entries.append(_entry(line, balance, line.row.key in closed))
+            entries.append(_entry(line, balance, shut))
     return Statement(income, entries)
 
 
-def _entry(line: _Line, balance: Decimal, closed: bool) -> ContactStateOfAccountEntry:
-    data: DocumentData = line.row.data
+def _entry(line: StatementLine, balance: Decimal, closed: bool) -> ContactStateOfAccountEntry:
+    """A sales voucher shows as its document (a payment's RelatedVoucherGuid is the invoice
+    it pays, so a client can match the lines); any other voucher as itself."""
+    document: DocumentData | None = line.document.data if line.document is not None else None
+    due = document.due if document is not None and line.rank == 0 else None
     return ContactStateOfAccountEntry(
-        RelatedVoucherGuid=line.row.key,
-        RelatedVoucherNumber=str(data.Number),
+        RelatedVoucherGuid=line.document.key if line.document is not None else line.voucher_guid,
+        RelatedVoucherNumber=str(line.number) if line.number is not None else None,
         Date=datetime.combine(line.day, time()),
-        DecayDate=datetime.combine(line.due, time()) if line.due else None,
+        DecayDate=datetime.combine(due, time()) if due else None,
         Description=line.description,
         Type=line.type,
         Amount=money_json(line.amount),
         Balance=money_json(balance),
         Status="Closed" if closed else "Open",
-        RelatedVoucherCategory="Sales",
-        RelatedVoucherClass=data.Kind,
-        Currency=data.Currency,
+        RelatedVoucherCategory="Sales" if document is not None else "Ledger",
+        RelatedVoucherClass=document.Kind if document is not None else line.type,
+        Currency=document.Currency if document is not None else "DKK",
     )
 
 
@@ -185,7 +151,7 @@ def _contact(call: Call) -> Record:
 
 def _statement_of_query(call: Call, contact: Record) -> Statement:
     start, end = _day(call.query("from"), "from"), _day(call.query("to"), "to")
-    return statement(call, contact.key, start, end, call.query_bool("hideClosed", False))
+    return statement(call.organization, contact.key, start, end, call.query_bool("hideClosed", False))
 
 
 @routes.get(PATH, response=ContactStateOfAccount, query=QUERY)
