@@ -37,6 +37,7 @@ from .documents import (
     PaymentData,
     amount_owed,
     document_totals,
+    new_key,
     paid_amount,
     priced_lines,
     require_booked,
@@ -44,7 +45,7 @@ from .documents import (
     today,
 )
 from .ledger import Posting, Voucher, post, reverse
-from .numbering import SALES_SERIES, choose_number, use_number
+from .numbering import SALES_SERIES, TRADE_OFFER_SERIES, choose_number, take_number, use_number
 from .versions import check_timestamp
 
 if TYPE_CHECKING:
@@ -62,7 +63,19 @@ def _sign(kind: str) -> Decimal:
     return Decimal(1) if kind == "Invoice" else Decimal(-1)
 
 
-# -- booking ---------------------------------------------------------------------
+# -- drafts and booking -----------------------------------------------------------
+
+
+def create_document(organization: Organization, data: DocumentData, guid: str | None = None) -> Record:
+    """Store a draft (``data`` as ``bind_document`` makes it), keeping a client's own Guid
+    unless it is taken (42). Trade offers are never booked, so they are numbered now."""
+    table = organization.table(TRADE_OFFERS if data.Kind == "TradeOffer" else SALES)
+    key = new_key(organization, table, guid)
+    if data.Kind == "TradeOffer":
+        number = take_number(organization, TRADE_OFFER_SERIES, None, lambda _: False)
+        data = data.model_copy(update={"Number": number})
+    return table.insert(key, data)
+
 
 
 def document_postings(organization: Organization, data: DocumentData, number: int) -> list[Posting]:

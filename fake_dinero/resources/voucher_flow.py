@@ -15,13 +15,12 @@ from ..domain.documents import (
     DocumentData,
     Kind,
     document_facts,
-    new_key,
     render_as,
     require_booked,
     require_draft,
     require_kind,
 )
-from ..domain.numbering import SALES_SERIES, TRADE_OFFER_SERIES, next_number, take_number
+from ..domain.numbering import SALES_SERIES, TRADE_OFFER_SERIES, next_number
 from ..domain.versions import check_timestamp, timestamp_of
 from ..http import ApiResponse
 from ..pdf import PdfDocument, render_pdf
@@ -36,13 +35,8 @@ SERIES = {"Invoice": SALES_SERIES, "CreditNote": SALES_SERIES, "TradeOffer": TRA
 def create_draft(call: Call, table: Table, kind: Kind, model: type) -> CreatedResponseModel:
     body = call.body(model)
     data = bind_document(call.organization, kind, body)
-    key = new_key(call.organization, table, body.Guid)
-    if kind == "TradeOffer":
-        # Trade offers are never booked, so they are numbered when made.
-        number = take_number(call.organization, TRADE_OFFER_SERIES, None, lambda _: False)
-        data = data.model_copy(update={"Number": number})
-    row = table.insert(key, data)
-    return CreatedResponseModel(Guid=key, TimeStamp=timestamp_of(row))
+    row = sales.create_document(call.organization, data, str(body.Guid) if body.Guid else None)
+    return CreatedResponseModel(Guid=row.key, TimeStamp=timestamp_of(row))
 
 
 def update_draft(call: Call, table: Table, kind: Kind, model: type) -> UpdatedResponseModel:
