@@ -11,6 +11,7 @@ from fake_dinero import World
 from fake_dinero.domain import ledger
 
 from .support import ORG
+from .voucher_lines import line
 
 ADD = f"/v1.2/{ORG}/ledgeritems"
 UPDATE = f"/v1/{ORG}/ledgeritems"
@@ -21,16 +22,6 @@ DELETE = f"/v1/{ORG}/ledgeritems/delete"
 
 UNKNOWN_ID = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
 STALE_VERSION = "AAAAAAAAAAAB"
-
-
-def line(amount: float, account: int | None = None, balancing: int | None = None, **fields: Any) -> dict[str, Any]:
-    """A line moving ``amount`` from ``balancing`` to ``account`` (either may be left out)."""
-    body: dict[str, Any] = {"Description": "Postering", "Amount": amount, **fields}
-    if account is not None:
-        body["AccountNumber"] = account
-    if balancing is not None:
-        body["BalancingAccountNumber"] = balancing
-    return body
 
 
 def sale(amount: float = 1000) -> dict[str, Any]:

@@ -11,18 +11,9 @@ from fake_dinero import World
 from fake_dinero.domain import ledger
 
 from .support import ORG
+from .voucher_lines import line
 
 MANUAL = f"/v1/{ORG}/vouchers/manuel"
-
-
-def line(amount: float, account: int | None = None, balancing: int | None = None, **fields: Any) -> dict[str, Any]:
-    """A line moving ``amount`` from ``balancing`` to ``account`` (either may be left out)."""
-    body: dict[str, Any] = {"Description": "Postering", "Amount": amount, **fields}
-    if account is not None:
-        body["AccountNumber"] = account
-    if balancing is not None:
-        body["BalancingAccountNumber"] = balancing
-    return body
 
 
 def sale(amount: float = 100) -> dict[str, Any]:
