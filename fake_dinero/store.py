@@ -140,6 +140,20 @@ class Table:
             rows = (row for row in rows if row.parent == parent)
         return self._ordered(rows)
 
+    @property
+    def change_count(self) -> int:
+        """How many inserts, updates and deletes the table has logged (one per row for
+        a table loaded from a file). Equal to ``len`` while rows are only ever added:
+        with ``loaded``, what tells an index built on the side which rows are new."""
+        return len(self._changes)
+
+    def newest(self, count: int) -> list[Record]:
+        """The ``count`` rows stored last, oldest first: the rows added last, as long as
+        no row was changed since (a change keeps a row's place)."""
+        if count <= 0:
+            return []
+        return list(itertools.islice(reversed(self._rows.values()), count))[::-1]
+
     def changed_since(self, moment: datetime) -> set[str]:
         """Keys of rows created, updated or deleted at or after ``moment``."""
         start = bisect.bisect_left(self._changes, (moment, -1, ""))

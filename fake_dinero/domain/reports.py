@@ -7,6 +7,11 @@ so income shows negative and every complete report sums to zero. Dinero's
 sign convention in reports is unknown; the ledger's is chosen, as it is the
 one ``entries`` shows.
 
+Entries are only ever added (``ledger.post`` and ``ledger.reverse`` insert;
+nothing changes or removes one), so the reads here share one index of them
+that is extended with the entries added since it last looked: a read costs
+what it returns and what was added, not a scan of every entry.
+
 The opening balance of a year is every earlier entry on a balance-sheet
 account (``FIRST_BALANCE_ACCOUNT`` and up), plus the result of the earlier
 years (every earlier entry on a result account) carried to
@@ -16,7 +21,11 @@ years (every earlier entry on a result account) carried to
 
 from __future__ import annotations
 
+import bisect
+import math
+import threading
 import uuid
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -25,9 +34,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from ..errors import END_BEFORE_START, WINDOW_TOO_LONG, DineroError
-from ..store import Record
+from ..store import Record, Table
 from .chart import FIRST_BALANCE_ACCOUNT, RETAINED_EARNINGS, EntryAccountReadModel, all_accounts
-from .ledger import ENTRIES, entries, settle
+from .ledger import ENTRIES, settle
 from .memo import cached
 from .vat import Posting
 from .years import AccountingYearData, year_of_range, years
@@ -108,9 +117,9 @@ def _fold(year: AccountingYearData, postings: Iterable[tuple[date, int, Decimal]
 
 
 def _booked(organization: Organization) -> Iterable[tuple[date, int, Decimal]]:
-    for row in organization.table(ENTRIES):
-        data = row.data
-        yield data.Date, data.AccountNumber, data.Amount
+    """The booked entries summed by day and account: the fold gives the same totals
+    and costs the days and accounts in use, not the entries."""
+    return [(day, account, amount) for (day, account), amount in _ledger_index(organization).daily.items()]
 
 
 def _drafts(organization: Organization, year: AccountingYearData) -> Iterable[tuple[date, int, Decimal]]:
@@ -268,10 +277,7 @@ def entries_between(
     accounting year (400/83, 82, 47): with ``include_primo`` the year's primo entries
     first, then the entries by date and, within a date, in the order they were added."""
     year = year_of_range(organization, start, end, ("fromDate", "toDate"))
-    rows = sorted(
-        (row for row in entries(organization) if start <= row.data.Date <= end),
-        key=lambda row: (row.data.Date, row.seq),
-    )
+    rows: list[PrimoEntry | Record] = list(_ledger_index(organization).dated(start, end))
     primo: list[PrimoEntry | Record] = list(primo_entries(organization, year)) if include_primo else []
     return primo + rows
 
@@ -317,6 +323,69 @@ def entry_changes(
         for entry in primo_entries(organization, year, changed[year.Name])
     ]
     return primo + added
+
+
+# -- the index of the entries ------------------------------------------------------
+
+
+class _LedgerIndex:
+    """The entries of one ENTRIES table by (Date, seq), and their sums by day and account."""
+
+    def __init__(self, loaded: int) -> None:
+        self.loaded = loaded
+        """The table's ``loaded`` when the index was begun: another load is another ledger."""
+        self.changes = 0
+        """The table's ``change_count`` the index has seen."""
+        self.keys: list[tuple[date, int]] = []
+        self.rows: list[Record] = []
+        self.daily: dict[tuple[date, int], Decimal] = {}
+
+    def add(self, rows: Iterable[Record]) -> None:
+        keys, daily = self.keys, self.daily
+        for row in rows:
+            data = row.data
+            key = (data.Date, row.seq)
+            if not keys or key > keys[-1]:
+                keys.append(key)
+                self.rows.append(row)
+            else:  # dated before an entry added earlier
+                at = bisect.bisect_right(keys, key)
+                keys.insert(at, key)
+                self.rows.insert(at, row)
+            total = (data.Date, data.AccountNumber)
+            daily[total] = daily.get(total, Decimal(0)) + data.Amount
+
+    def dated(self, start: date, end: date) -> list[Record]:
+        """The entries dated ``start`` to ``end`` (both included), by date and, within a
+        date, in the order they were added."""
+        first = bisect.bisect_left(self.keys, (start, -1))
+        last = bisect.bisect_right(self.keys, (end, math.inf))
+        return self.rows[first:last]
+
+
+_INDEXES: weakref.WeakKeyDictionary[Table, _LedgerIndex] = weakref.WeakKeyDictionary()
+_INDEX_LOCK = threading.Lock()
+
+
+def _ledger_index(organization: Organization) -> _LedgerIndex:
+    """The index of the organization's entries as they are now (due background bookings
+    settled first). It is extended with the rows added since it last looked; begun
+    again when the table was loaded (a reset, a snapshot) and, should an entry ever be
+    changed in place, rebuilt on every read, which is right if not fast."""
+    settle(organization)
+    table = organization.table(ENTRIES)
+    with _INDEX_LOCK:
+        index = _INDEXES.get(table)
+        only_added = table.change_count == len(table)
+        if index is None or index.loaded != table.loaded or index.changes > table.change_count or not only_added:
+            index = _LedgerIndex(table.loaded)
+            index.add(sorted(table, key=lambda row: (row.data.Date, row.seq)))
+            if only_added:
+                _INDEXES[table] = index
+        else:
+            index.add(table.newest(table.change_count - index.changes))
+        index.changes = table.change_count
+        return index
 
 
 # -- the cache --------------------------------------------------------------------
