@@ -8,8 +8,8 @@ import httpx
 
 from fake_dinero import Clock
 
-from .support import ORG, get_token
 from .listing_calls import create_contact
+from .support import ORG, get_token
 
 INVOICES = f"/v1/{ORG}/invoices"
 CREDIT_NOTES = f"/v1/{ORG}/sales/creditnotes"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from .support import ORG, dinero_error
 from .sales_calls import CREDIT_NOTES, INVOICES, book, booked_invoice, create_invoice, customer, get, line
+from .support import ORG, dinero_error
 
 
 def create_credit_note(api: httpx.Client, **fields) -> dict:

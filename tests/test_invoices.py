@@ -7,8 +7,8 @@ import io
 import httpx
 import pypdf
 
-from .support import ORG, dinero_error
 from .sales_calls import INVOICES, book, booked_invoice, create_invoice, customer, get, line, move_clock
+from .support import ORG, dinero_error
 
 
 def draft_path(api: httpx.Client, contact: str | None = None, **fields) -> str:

@@ -11,7 +11,6 @@ import pytest
 
 from fake_dinero import Clock
 
-from .support import dinero_error
 from .listing_calls import (
     CONTACTS,
     CONTACTS_V2,
@@ -23,6 +22,7 @@ from .listing_calls import (
     names,
     update_product,
 )
+from .support import dinero_error
 
 # -- queryFilter -------------------------------------------------------------
 

@@ -11,7 +11,6 @@ import httpx
 from fake_dinero import World
 from fake_dinero.seeding import seed_organization
 
-from .support import ORG, dinero_error
 from .listing_calls import (
     CONTACTS,
     PRODUCTS,
@@ -20,6 +19,7 @@ from .listing_calls import (
     listing,
     names,
 )
+from .support import ORG, dinero_error
 
 # -- envelope and paging -------------------------------------------------------
 

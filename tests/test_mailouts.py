@@ -12,8 +12,8 @@ import httpx
 
 from fake_dinero import Clock, FakeDinero
 
-from .support import BASE_URL, ORG, FakeTransport, dinero_error
 from .sales_calls import CREDIT_NOTES, INVOICES, book, booked_invoice, create_invoice, customer, get, line, move_clock
+from .support import BASE_URL, ORG, FakeTransport, dinero_error
 
 OFFERS = f"/v1/{ORG}/tradeoffers"
 VALID_EAN = "5790000000005"

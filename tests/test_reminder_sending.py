@@ -8,7 +8,6 @@ import httpx
 
 from fake_dinero import Clock
 
-from .support import dinero_error
 from .reminder_calls import (
     VALID_EAN,
     added,
@@ -21,6 +20,7 @@ from .reminder_calls import (
     overdue_invoice,  # noqa: F401  (the `overdue` fixture)
     reminders,
 )
+from .support import dinero_error
 
 # -- e-mail ---------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ import pytest
 
 from fake_dinero import Clock
 
-from .support import dinero_error
 from .reminder_calls import (
     INVOICES,
     TODAY,
@@ -30,6 +29,7 @@ from .reminder_calls import (
     reminders,
     three_booked,
 )
+from .support import dinero_error
 
 # -- create -----------------------------------------------------------------------
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from .support import ORG
 from .listing_calls import create_product
 from .sales_calls import INVOICES, create_invoice, customer, get, line
+from .support import ORG
 
 MIXED = [
     line(250, quantity=3, Discount=10),  # 750 less 10% = 675.00 at 25% VAT

@@ -130,20 +130,6 @@ class DocumentData(BaseModel):
 # -- dates ---------------------------------------------------------------------
 
 
-def today(organization: Organization) -> date:
-    """The date of the fake's clock in UTC (Dinero uses Danish dates; UTC keeps
-    the fake free of a time-zone database)."""
-    return organization.clock.now().astimezone(timezone.utc).date()
-
-
-def parse_date(text: str, name: str) -> date:
-    """Dinero's dates are ``YYYY-MM-DD``; a datetime's date part is accepted."""
-    try:
-        return date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        raise validation_error({name: f"'{text}' is not a date. Use YYYY-MM-DD, e.g. 2026-03-02."}) from None
-
-
 # -- amounts and state ----------------------------------------------------------
 
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
@@ -63,8 +63,10 @@ from ..models import Amount as AmountValue
 from ..models import DineroModel, Guid, Int, Money, OptionalGuid
 from ..store import Collection, Record
 from .chart import CREDITORS, DEBTORS, is_account, is_vat_code, vat_type
+from .dates import parse_date, today
 from .ledger import ENTRIES, Voucher, on_settle, post, voucher_entries
 from .numbering import LEDGER_SERIES, take_number
+from .reports import DRAFT_POSTINGS
 from .vat import Posting, line_postings, resolve_vat_code
 from .years import AccountingYearData, year_for_booking
 
@@ -275,8 +277,8 @@ def add_items(
     if not items:
         raise validation_error({"body": "Send at least one ledger item."})
     table = organization.table(LEDGER_ITEMS)
-    today = _today(organization)
-    drafts = [_draft(index, item, None, today) for index, item in enumerate(items)]
+    on = today(organization)
+    drafts = [_draft(index, item, None, on) for index, item in enumerate(items)]
     groups = _groups(drafts)
     _check_against_ledger(organization, groups, writing=set())
     keys: set[str] = set()
@@ -321,7 +323,7 @@ def update_items(organization: Organization, items: Sequence[LedgerItemModelV2])
     if not items:
         raise validation_error({"body": "Send at least one ledger item."})
     table = organization.table(LEDGER_ITEMS)
-    today = _today(organization)
+    on = today(organization)
     drafts = []
     for index, item in enumerate(items):
         problems = {}
@@ -334,7 +336,7 @@ def update_items(organization: Organization, items: Sequence[LedgerItemModelV2])
         row = _require(organization, str(item.Id), index)
         _check_version(row, item.Version, index)
         _require_draft(row, index, "changed")
-        drafts.append(_draft(index, item, row, today))
+        drafts.append(_draft(index, item, row, on))
     groups = _groups(drafts)
     _check_against_ledger(organization, groups, writing={str(item.Id) for item in items})
     keys: set[str] = set()
@@ -395,7 +397,7 @@ def _draft(index: int, item: LedgerItemModelV2, existing: Record | None, today: 
             {f"[{index}].VoucherNumber": f"A voucher number is from 1 to {INT32_MAX}; leave it out to get the next."}
         )
     if item.VoucherDate is not None:
-        day = _parse_date(item.VoucherDate, f"[{index}].VoucherDate")
+        day = parse_date(item.VoucherDate, f"[{index}].VoucherDate")
     else:
         day = old.VoucherDate if old else today
     file_guid = (item.FileGuid or None) if item.FileGuid is not None else (old.FileGuid if old else None)
@@ -809,27 +811,5 @@ def _save_state(organization: Organization, data: LedgerStateData) -> None:
         table.update(row, data)
 
 
-def _today(organization: Organization) -> date:
-    """The fake's date in UTC, as the other resources take it."""
-    return organization.clock.now().astimezone(timezone.utc).date()
-
-
-def _parse_date(text: str, name: str) -> date:
-    try:
-        return date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        raise validation_error({name: f"'{text}' is not a date. Use YYYY-MM-DD, e.g. 2026-03-02."}) from None
-
-
-def _register_with_reports() -> None:
-    """Let reports with includeLedgerEntries=true count the unbooked items, when the
-    reports module offers its registry of draft sources."""
-    try:
-        from .reports import DRAFT_POSTINGS
-    except ImportError:
-        return
-    if draft_postings not in DRAFT_POSTINGS:
-        DRAFT_POSTINGS.append(draft_postings)
-
-
-_register_with_reports()
+DRAFT_POSTINGS.append(draft_postings)
+"""Reports with includeLedgerEntries=true count the unbooked items."""

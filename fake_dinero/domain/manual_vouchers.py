@@ -27,6 +27,7 @@ from ..formats import money, money_json
 from ..models import DineroModel, Guid, Money
 from ..store import Collection, Record
 from .chart import VAT_TYPES, is_account, is_vat_code, vat_rate
+from .dates import today
 from .ledger import ENTRIES, Voucher, post, reverse
 from .ledger_items import VOUCHER_TYPE as LEDGER_ITEM_TYPE
 from .numbering import LEDGER_SERIES, choose_number, use_number
@@ -188,7 +189,7 @@ MANUAL_VOUCHERS = Collection("manual_vouchers", ManuelVoucherReadModel, _render,
 
 def _today(organization: Organization) -> date:
     # Imported late: domain.documents imports the resources package, which imports this module.
-    from .documents import today
+    from .dates import today
 
     return today(organization)
 
@@ -246,7 +247,7 @@ def create_manual_voucher(
 ) -> Record:
     """A new draft; no date means today (the fake's clock). Nothing is booked."""
     data = ManualVoucherData(
-        VoucherDate=voucher_date or _today(organization),
+        VoucherDate=voucher_date or today(organization),
         Lines=_stored_lines(organization, lines),
         FileGuid=file_guid or None,
         ExternalReference=external_reference,
@@ -286,7 +287,7 @@ def update_manual_voucher(
                        "and create a new one."}
         )
     data = row.data.model_copy(update={
-        "VoucherDate": voucher_date or _today(organization),
+        "VoucherDate": voucher_date or today(organization),
         "Lines": _stored_lines(organization, lines),
         "FileGuid": file_guid or None,
         "ExternalReference": external_reference,
@@ -356,7 +357,7 @@ def book_manual_voucher(
         "Status": "Booked",
         "VoucherNumber": voucher_number,
         "BookedByType": BOOKED_BY_TYPE,
-        "BookingTime": _today(organization),
+        "BookingTime": today(organization),
     })
     return organization.table(MANUAL_VOUCHERS).update(row, booked)
 

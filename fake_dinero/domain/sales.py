@@ -28,6 +28,7 @@ from .chart import (
     account_vat_code,
     deposit_account,
 )
+from .dates import today
 from .documents import (
     SALES,
     TRADE_OFFERS,
@@ -42,7 +43,6 @@ from .documents import (
     priced_lines,
     require_booked,
     require_kind,
-    today,
 )
 from .ledger import Posting, Voucher, post, reverse
 from .numbering import SALES_SERIES, TRADE_OFFER_SERIES, choose_number, take_number, use_number

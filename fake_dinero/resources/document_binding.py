@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import seed_data
 from ..domain.chart import entry_account
+from ..domain.dates import parse_date, today
 from ..domain.documents import (
     DOCUMENT_NAMES,
     DOCUMENT_WORDS,
@@ -18,8 +19,6 @@ from ..domain.documents import (
     DocumentData,
     DocumentLine,
     Kind,
-    parse_date,
-    today,
 )
 from ..errors import NO_DOCUMENT_LINES, DineroError, validation_error
 from ..world import Organization

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import StringConstraints
 
 from ..call import Call
-from ..domain.documents import parse_date
+from ..domain.dates import parse_date
 from ..domain.manual_vouchers import (
     MANUAL_VOUCHERS,
     ManualVoucherLine,

@@ -15,12 +15,12 @@ from pydantic import StringConstraints
 
 from ..call import Call
 from ..domain import sales
+from ..domain.dates import parse_date
 from ..domain.documents import (
     SALES,
     Kind,
     amount_owed,
     paid_amount,
-    parse_date,
     require_kind,
 )
 from ..domain.versions import timestamp_of

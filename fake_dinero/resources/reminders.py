@@ -18,10 +18,10 @@ from pydantic import BaseModel, BeforeValidator, StringConstraints
 from .. import errors
 from ..call import Call
 from ..domain import documents, sales
+from ..domain.dates import parse_date, today
 from ..domain.documents import (
     SALES,
     DocumentData,
-    parse_date,
 )
 from ..domain.versions import check_timestamp, timestamp_of
 from ..errors import DineroError, validation_error
@@ -301,7 +301,7 @@ def get_next_reminder(call: Call) -> ReminderViewModel:
     a debt-collection warning on number 3, the invoice's Timestamp (so it can be posted back as it is)."""
     invoice = _invoice(call)
     number, live = _plan(call.organization, invoice, None)
-    when = max([documents.today(call.organization), *(data.Date + timedelta(days=DAYS_APART) for data in live[-1:])])
+    when = max([today(call.organization), *(data.Date + timedelta(days=DAYS_APART) for data in live[-1:])])
     proposal = ReminderData(Id=0, Number=number, Date=when, Title=_TITLES[invoice.data.Language] + str(number),
                             WithFee=True, WithDebtCollectionWarning=number == MAX_REMINDERS)
     return _view(call.organization, invoice, proposal, timestamp_of(invoice), None)

@@ -12,7 +12,10 @@ from typing import Any, Literal
 
 from ..call import Call
 from ..domain.chart import default_sales_account
-from ..domain.documents import SALES, parse_date
+from ..domain.dates import parse_date
+from ..domain.documents import (
+    SALES,
+)
 from ..errors import validation_error
 from ..listing import ListRules, collection_of, list_page
 from ..models import DineroModel, Guid
