@@ -247,3 +247,20 @@ def test_a_contact_becomes_a_debtor_when_an_invoice_is_booked_on_it(api: httpx.C
     book(api, f"{INVOICES}/{created['Guid']}")
     read = api.get(f"/v1/{ORG}/contacts/{contact}").json()
     assert (read["IsDebitor"], read["IsCreditor"]) == (True, False)
+
+
+def test_booking_an_invoice_dated_in_no_accounting_year_is_refused_and_changes_nothing(api: httpx.Client) -> None:
+    created = create_invoice(api, customer(api), Date="2023-05-01")
+    path = f"{INVOICES}/{created['Guid']}"
+    response = api.post(f"{path}/book", json={"Timestamp": created["TimeStamp"]})
+    dinero_error(response, 400, 47)
+    assert get(api, path)["Status"] == "Draft"
+    later = create_invoice(api, customer(api))
+    assert book(api, f"{INVOICES}/{later['Guid']}")["Number"] == 1
+
+
+def test_booking_an_invoice_in_the_year_after_the_last_opens_that_year(api: httpx.Client) -> None:
+    created = create_invoice(api, customer(api), Date="2027-01-04")
+    book(api, f"{INVOICES}/{created['Guid']}")
+    years = api.get(f"/v1/{ORG}/accountingyears").json()
+    assert [year["Name"] for year in years] == ["2025", "2026", "2027"]

@@ -355,3 +355,11 @@ def test_a_payment_is_a_voucher_of_its_own_not_the_invoice(api: httpx.Client) ->
     assert created["RelatedVoucherGuid"] not in (guid, None)
     listed = get(api, f"/v2/{ORG}/invoices/{guid}/payments")["Payments"]
     assert [payment["RelatedVoucherId"] for payment in listed] == [created["RelatedVoucherGuid"]]
+
+
+def test_a_payment_dated_in_no_accounting_year_is_refused_and_the_invoice_is_unchanged(api: httpx.Client) -> None:
+    guid = booked_invoice(api)
+    before = get(api, invoice_path(guid))
+    dinero_error(pay(api, invoice_path(guid), 500, PaymentDate="2020-01-01"), 400, 47)
+    after = get(api, invoice_path(guid))
+    assert (after["TimeStamp"], after["PaymentStatus"]) == (before["TimeStamp"], before["PaymentStatus"])
