@@ -1,1 +1,1 @@
-"""pytest fixtures for code that talks to Dinero (in-process fake, live server); built in issue 6."""
+"""pytest fixtures for code that talks to Dinero (in-process fake, live server)."""

@@ -1,4 +1,4 @@
-"""Totals of sales documents against sums done by hand (issue 4's acceptance)."""
+"""Totals of sales documents against sums done by hand."""
 
 from __future__ import annotations
 
