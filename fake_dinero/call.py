@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from .errors import validation_error
-from .models import DineroModel, Model, bind, parse_json_body
+from .models import DineroModel, Model, bind, bind_list, parse_json_body
 
 if TYPE_CHECKING:
     from .fake import FakeDinero
@@ -45,6 +45,10 @@ class Call:
     def body(self, model: type[Model]) -> Model:
         """The JSON body bound to ``model`` (400/42 when it does not fit)."""
         return bind(model, parse_json_body(self.request.body))
+
+    def body_list(self, model: type[Model]) -> list[Model]:
+        """The JSON array body, each item bound to ``model`` (400/42 when it does not fit)."""
+        return bind_list(model, parse_json_body(self.request.body))
 
     def optional_timestamp(self) -> str | None:
         """The Timestamp of Dinero's TimestampObject body, which may be left out altogether."""

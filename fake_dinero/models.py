@@ -23,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    TypeAdapter,
     ValidationError,
     WithJsonSchema,
     model_validator,
@@ -151,6 +152,24 @@ def bind(model: type[Model], document: Any) -> Model:
         raise validation_error({"body": "A request body is required."})
     try:
         return model.model_validate(document)
+    except ValidationError as exc:
+        raise validation_error(describe_errors(exc)) from None
+
+
+@cache
+def _list_of(model: type[Model]) -> TypeAdapter[list[Model]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+def bind_list(model: type[Model], document: Any) -> list[Model]:
+    """Bind a JSON array body, item by item; a single object is refused (400/42), as
+    ASP.NET cannot bind one to a list. Errors name ``[index].Property``."""
+    if not isinstance(document, list):
+        raise validation_error(
+            {"body": f"The body must be a JSON array of {model.__name__} ([{{...}}]), even for one item."}
+        )
+    try:
+        return _list_of(model).validate_python(document)
     except ValidationError as exc:
         raise validation_error(describe_errors(exc)) from None
 

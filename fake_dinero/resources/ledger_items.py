@@ -1,16 +1,12 @@
 """Ledger items (kassekladde): add, read back, update, book in the background, status, delete.
 
-Every body is a JSON array, as Dinero's document has it (a single object is
-refused with 400/42, as ASP.NET cannot bind one to a list). The rules are in
+Every body is a JSON array, as Dinero's document has it. The rules are in
 ``fake_dinero.domain.ledger_items``; these handlers parse, call and render.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from typing import Any
 
 from ..call import Call
 from ..domain.ledger_items import (
@@ -29,32 +25,9 @@ from ..domain.ledger_items import (
     unbooked_items,
     update_items,
 )
-from ..errors import validation_error
-from ..models import describe_errors, parse_json_body
 from ..routing import Routes
 
 routes = Routes(tag="LedgerItems")
-
-Item = TypeVar("Item", bound=BaseModel)
-
-
-@cache
-def _adapter(model: type[Item]) -> TypeAdapter[list[Item]]:
-    return TypeAdapter(list[model])  # type: ignore[valid-type]
-
-
-def _array(call: Call, model: type[Item]) -> list[Item]:
-    """The body as a list of ``model``: 400/42 naming ``[index].Property`` when it does not fit."""
-    document = parse_json_body(call.request.body)
-    if not isinstance(document, list):
-        raise validation_error(
-            {"body": f"The body must be a JSON array of {model.__name__} ([{{...}}]), even for one item."}
-        )
-    try:
-        return _adapter(model).validate_python(document)
-    except ValidationError as exc:
-        raise validation_error(describe_errors(exc)) from None
-
 
 def _refs(items: list[LedgerItemModel]) -> list[tuple[str, str | None]]:
     return [(str(item.Id), item.Version) for item in items]
@@ -69,7 +42,7 @@ def add_ledger_items(call: Call) -> Any:
     # clients send, and what the document describes) answers exactly that. A single
     # object cannot carry the ids of several new items, so a several-item post answers
     # the array the client needs; the document has no way to say "one per item".
-    rows = add_items(call.organization, _array(call, LedgerItemModelV2))
+    rows = add_items(call.organization, call.body_list(LedgerItemModelV2))
     if len(rows) == 1:
         return read_model(rows[0])
     return [read_model(row) for row in rows]
@@ -79,7 +52,7 @@ def add_ledger_items(call: Call) -> Any:
 def update_ledger_items(call: Call) -> list[LedgerItemReadModel]:
     """Id and Version are required for each item (400/42); a stale Version is 400/58,
     an item sent to booking or booked 400/42. Left-out properties keep their values."""
-    rows = update_items(call.organization, _array(call, LedgerItemModelV2))
+    rows = update_items(call.organization, call.body_list(LedgerItemModelV2))
     return [read_model(row) for row in rows]
 
 
@@ -88,7 +61,7 @@ def get_ledger_items(call: Call) -> list[dict[str, Any]]:
     """The unbooked items asked for (booked ones have left the ledger); an empty array
     asks for every unbooked item."""
     organization = call.organization
-    rows = unbooked_items(organization, [str(item.Id) for item in _array(call, LedgerItemModel)])
+    rows = unbooked_items(organization, [str(item.Id) for item in call.body_list(LedgerItemModel)])
     table = organization.table(LEDGER_ITEMS)
     return [table.document(row) for row in rows]
 
@@ -99,7 +72,7 @@ def book_ledger_items(call: Call) -> None:
     Settings.ledger_booking_seconds on, or a status poll has seen them pending once. A
     booking that fails (a date in no accounting year, a voucher number in use) puts the
     item back to Draft."""
-    book_items(call.organization, _refs(_array(call, LedgerItemModel)))
+    book_items(call.organization, _refs(call.body_list(LedgerItemModel)))
 
 
 @routes.post(
@@ -109,11 +82,11 @@ def book_ledger_items(call: Call) -> None:
 )
 def get_ledger_item_status(call: Call) -> list[LedgerItemStatusReadModel]:
     """Draft, PendingBooking or Booked; VoucherNumber is null until booked."""
-    ids = [str(item.Id) for item in _array(call, LedgerItemStatusModel)]
+    ids = [str(item.Id) for item in call.body_list(LedgerItemStatusModel)]
     return [status_of(row) for row in item_statuses(call.organization, ids)]
 
 
 @routes.delete("/v1/{organizationId}/ledgeritems/delete", body=list[LedgerItemModel])
 def delete_ledger_items(call: Call) -> None:
     """Removes draft items; a stale Version is 400/58, an item sent to booking or booked 400/42."""
-    delete_items(call.organization, _refs(_array(call, LedgerItemModel)))
+    delete_items(call.organization, _refs(call.body_list(LedgerItemModel)))
