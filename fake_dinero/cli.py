@@ -16,6 +16,7 @@ import socket
 import sys
 from collections.abc import Sequence
 
+from .control import SCENARIOS, seed_scenario
 from .ratelimit import parse_rate_limit
 from .world import (
     DEFAULT_API_KEY,
@@ -45,6 +46,12 @@ def _rate_limit(text: str) -> int | None:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _scenario(text: str) -> str:
+    if text not in SCENARIOS:
+        raise argparse.ArgumentTypeError(f"unknown scenario {text!r}; use one of {', '.join(SCENARIOS)}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fake-dinero", description="A stateful fake of the Dinero API.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--org-id", type=int, default=int(_env("ORG_ID", str(DEMO_ORGANIZATION_ID))))
     serve.add_argument("--contacts", type=int, default=int(_env("CONTACTS", "5")), help="demo contacts to seed")
     serve.add_argument("--products", type=int, default=int(_env("PRODUCTS", "5")), help="demo products to seed")
+    serve.add_argument(
+        "--scenario",
+        type=_scenario,
+        default=_env("SCENARIO", "") or None,
+        help=f"also seed a named scenario: {', '.join(SCENARIOS)} "
+        "('year' books last year in full and this one to date)",
+    )
     visma = serve.add_argument_group("Visma Connect", "the client and user provisioned for the OAuth 2.0 login")
     visma.add_argument("--visma-client-id", default=_env("VISMA_CLIENT_ID", DEFAULT_VISMA_CLIENT_ID))
     visma.add_argument("--visma-client-secret", default=_env("VISMA_CLIENT_SECRET", DEFAULT_VISMA_CLIENT_SECRET))
@@ -145,6 +159,8 @@ def build_world(args: argparse.Namespace) -> World:
         contacts=args.contacts,
         products=args.products,
     )
+    if args.scenario:
+        seed_scenario(world.organizations[args.org_id], args.scenario)
     world.add_demo_connect(
         args.visma_client_id, args.visma_client_secret, redirect_uris(args), args.refresh_token_usage
     )
@@ -236,6 +252,7 @@ def banner(args: argparse.Namespace, port: int) -> str:
             f"  organization   {args.org_id}",
             f"  rate limit     {rate}",
             f"  seed           {args.seed}",
+            *([f"  scenario       {args.scenario}"] if args.scenario else []),
             "Try it:",
             f"  TOKEN=$({get_token} | {extract})",
             f'  curl -s -H "Authorization: Bearer $TOKEN" {base}/v1/{args.org_id}/contacts',

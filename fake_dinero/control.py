@@ -9,6 +9,7 @@ no fault, and are not journaled.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -20,7 +21,7 @@ from .errors import validation_error
 from .formats import parse_lenient_datetime, render_datetime
 from .models import Bool, DineroModel, Int, parse_json_body
 from .routing import QueryParam, Routes
-from .seeding import seed_organization
+from .seeding import book_year, require_year_possible, seed_organization
 from .snapshot import WorldState, capture, export_world, import_world, restore
 
 if TYPE_CHECKING:
@@ -29,12 +30,43 @@ if TYPE_CHECKING:
 
 PREFIX = "/_fake"
 
-SCENARIOS: dict[str, dict[str, int]] = {
-    "empty": {},
-    "demo": {"contacts": 5, "products": 5},
-    "busy": {"contacts": 250, "products": 100},
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named seed: how many contacts and products it adds, and whether it books a year."""
+
+    contacts: int = 0
+    products: int = 0
+    books_a_year: bool = False
+    """Book the previous calendar year in full and the current one to the clock's date,
+    with customers and products of its own (``seeding.book_year``)."""
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "empty": Scenario(),
+    "demo": Scenario(contacts=5, products=5),
+    "busy": Scenario(contacts=250, products=100),
+    "year": Scenario(books_a_year=True),
 }
-"""Named seeds: how much Danish demo data each adds to an organization."""
+"""Named seeds of Danish demo data (Faker ``da_DK``, from the world's seed)."""
+
+
+def seed_scenario(
+    organization: Organization, scenario: str | None = None, *, contacts: int = 0, products: int = 0
+) -> dict[str, int]:
+    """Seed ``scenario`` (KeyError when unknown) plus ``contacts`` and ``products`` more;
+    the counts of what was made: contacts and products, and for a scenario that books
+    a year also invoices, creditNotes, payments, manualVouchers, ledgerItems and entries."""
+    chosen = SCENARIOS[scenario] if scenario is not None else Scenario()
+    counts = {"contacts": chosen.contacts + contacts, "products": chosen.products + products}
+    if chosen.books_a_year:
+        require_year_possible(organization)
+    seed_organization(organization, **counts)
+    if chosen.books_a_year:
+        booked = book_year(organization)
+        counts = {**booked, "contacts": counts["contacts"] + booked["contacts"],
+                  "products": counts["products"] + booked["products"]}
+    return counts
 
 
 class Control:
@@ -69,14 +101,10 @@ class Control:
         contacts: int = 0,
         products: int = 0,
     ) -> dict[str, int]:
-        """Add Danish demo data (Faker ``da_DK``, from the world's seed) to an organization."""
-        counts = dict(SCENARIOS[scenario]) if scenario else {}
-        if scenario is not None and scenario not in SCENARIOS:
-            raise KeyError(scenario)
-        counts["contacts"] = counts.get("contacts", 0) + contacts
-        counts["products"] = counts.get("products", 0) + products
-        seed_organization(self._organization(organization_id), **counts)
-        return counts
+        """Add Danish demo data (Faker ``da_DK``, from the world's seed) to an organization:
+        a named scenario (see ``SCENARIOS``; KeyError when unknown) and ``contacts`` and
+        ``products`` more. Returns the counts of what was made (``seed_scenario``)."""
+        return seed_scenario(self._organization(organization_id), scenario, contacts=contacts, products=products)
 
     def dump(self) -> dict[str, Any]:
         """Everything the fake holds, as JSON (the snapshot format)."""

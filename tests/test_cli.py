@@ -22,8 +22,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from fake_dinero import FakeDinero
 from fake_dinero.cli import banner as render_banner
 from fake_dinero.cli import build_parser, build_world, main
+from fake_dinero.domain.documents import SALES
 from fake_dinero.world import DEFAULT_VISMA_CLIENT_ID, DEFAULT_VISMA_CLIENT_SECRET, DEFAULT_VISMA_REDIRECT_URI
 
 
@@ -241,6 +243,24 @@ def test_visma_options_can_come_from_the_environment(monkeypatch: pytest.MonkeyP
     client = build_world(serve_args()).connect_clients["isv_env"]
     assert (client.client_secret, client.refresh_token_usage) == ("env-secret", "reuse")
     assert client.redirect_uris == ("http://a/cb", "http://b/cb")
+
+
+def test_serve_books_a_named_scenario_at_start_and_a_reset_keeps_it() -> None:
+    fake = FakeDinero(build_world(serve_args("--scenario", "year")))
+    fake.control.reset()
+    invoices = [row for row in fake.world.organizations[123456].table(SALES) if row.data.Kind == "Invoice"]
+    assert invoices and all(row.data.booked for row in invoices)
+
+
+def test_the_scenario_can_come_from_the_environment_and_shows_in_the_banner(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "scenario" not in render_banner(serve_args(), 8765)
+    monkeypatch.setenv("FAKE_DINERO_SCENARIO", "year")
+    assert field(render_banner(serve_args(), 8765), "scenario") == "year"
+
+
+def test_an_unknown_scenario_is_refused() -> None:
+    with pytest.raises(SystemExit):
+        serve_args("--scenario", "someday")
 
 
 def test_refresh_token_usage_is_reuse_or_onetime() -> None:
