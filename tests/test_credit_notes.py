@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import httpx
 
-from .sales_calls import CREDIT_NOTES, INVOICES, book, booked_invoice, create_invoice, customer, get, line
+from fake_dinero import Clock
+
+from .sales_calls import (
+    CREDIT_NOTES,
+    INVOICES,
+    book,
+    booked_invoice,
+    create_invoice,
+    customer,
+    get,
+    line,
+    move_clock,
+)
 from .support import ORG, dinero_error
 
 
@@ -87,3 +99,24 @@ def test_deleting_a_draft_credit_note_with_a_stale_timestamp_is_refused(api: htt
             json={"Timestamp": created["TimeStamp"], "ProductLines": [line(5)]})
     stale = api.request("DELETE", f"{CREDIT_NOTES}/{created['Guid']}", json={"Timestamp": created["TimeStamp"]})
     dinero_error(stale, 400, 58)
+
+
+def test_an_invoice_credited_in_full_is_settled_and_never_turns_overdue(api: httpx.Client, clock: Clock) -> None:
+    invoice = booked_invoice(api)
+    created = api.post(f"{INVOICES}/{invoice}/generate-creditnote", json={})
+    assert created.status_code == 200, created.text
+    book(api, f"{CREDIT_NOTES}/{created.json()['Guid']}")
+    move_clock(api, clock, days=60)
+    read = get(api, f"{INVOICES}/{invoice}")
+    assert read["PaymentStatus"] == "Paid"
+    assert get(api, f"/v2/{ORG}/invoices/{invoice}/payments")["RemainingAmount"] == 0
+
+
+def test_a_partial_credit_note_lowers_what_the_invoice_is_owed(api: httpx.Client) -> None:
+    contact = customer(api)
+    invoice = booked_invoice(api, contact)
+    body = {"ContactGuid": contact, "CreditNoteFor": invoice, "ProductLines": [line(200)]}
+    created = api.post(CREDIT_NOTES, json=body)
+    assert created.status_code == 200, created.text
+    book(api, f"{CREDIT_NOTES}/{created.json()['Guid']}")
+    assert get(api, f"/v2/{ORG}/invoices/{invoice}/payments")["RemainingAmount"] == 1000.0

@@ -110,6 +110,8 @@ class DocumentData(BaseModel):
     Number: int | None = None
     Payments: list[PaymentData] = Field(default_factory=list)
     ReminderExpenses: Money = Decimal(0)
+    Credited: Money = Decimal(0)
+    """What booked credit notes for this invoice (``CreditNoteFor``) took off it, in its currency."""
     """Fees and interest of booked reminders, owed on top of the invoice."""
     MailOutStatus: str = "NotSent"
     LatestMailOutType: str = "None"
@@ -178,14 +180,25 @@ def overdue_from(data: DocumentData) -> datetime | None:
     return datetime.combine(due + timedelta(days=1), time(), timezone.utc)
 
 
+def outstanding(organization: Organization, data: DocumentData) -> Decimal:
+    """What the customer still owes: the total with reminder expenses, less payments and
+    written-off remainders, less credit notes for it. A credit note never makes an
+    invoice overpaid: what was paid too much is refunded on the credit note."""
+    left = amount_owed(organization, data) - paid_amount(data)
+    return left - min(data.Credited, max(left, Decimal(0)))
+
+
 def payment_status(organization: Organization, data: DocumentData) -> str:
-    """Draft, Booked, Paid, OverPaid or Overdue (reference §6.1)."""
+    """Draft, Booked, Paid, OverPaid or Overdue (reference §6.1). An invoice credited
+    in full is settled: Paid. Dinero's status for it is unknown; Paid is chosen, since
+    nothing is owed and it must not turn Overdue."""
     if not data.booked:
         return "Draft"
-    remaining = amount_owed(organization, data) - paid_amount(data)
-    if data.Payments and remaining == 0:
+    remaining = outstanding(organization, data)
+    settled = bool(data.Payments) or data.Credited != 0
+    if settled and remaining == 0:
         return "Paid"
-    if data.Payments and remaining < 0:
+    if settled and remaining < 0:
         return "OverPaid"
     turn = overdue_from(data)
     if turn is not None and organization.clock.now() >= turn:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..errors import not_found, validation_error
+from ..formats import money
 from ..pricing import in_dkk
 from ..resources.contacts import CONTACTS, DEFAULT_PAYMENT_DAYS
 from ..store import Record
@@ -36,10 +37,9 @@ from .documents import (
     HistoryData,
     Kind,
     PaymentData,
-    amount_owed,
     document_totals,
     new_key,
-    paid_amount,
+    outstanding,
     priced_lines,
     require_booked,
     require_kind,
@@ -130,7 +130,22 @@ def book_document(
     voucher = Voucher(row.key, VOUCHER_TYPES[kind], data.Date, chosen)
     post(organization, voucher, document_postings(organization, data, chosen))
     use_number(organization, SALES_SERIES, chosen)
+    if data.CreditNoteFor is not None:
+        _credit(organization, data)
     return table.update(row, data.model_copy(update={"Status": "Booked", "Number": chosen}))
+
+
+def _credit(organization: Organization, credit_note: DocumentData) -> None:
+    """A booked credit note for an invoice takes its total off what the invoice is owed
+    (converted through DKK when the currencies differ); the invoice gets a new TimeStamp."""
+    table = organization.table(SALES)
+    invoice = table.get(credit_note.CreditNoteFor or "")
+    if invoice is None:
+        return
+    total = document_totals(organization, credit_note).incl_vat
+    if credit_note.Currency != invoice.data.Currency:
+        total = money(in_dkk(total, credit_note.ExchangeRate) * 100 / invoice.data.ExchangeRate)
+    table.update(invoice, invoice.data.model_copy(update={"Credited": invoice.data.Credited + total}))
 
 
 def _sales_number_taken(organization: Organization, number: int) -> bool:
@@ -187,7 +202,7 @@ def add_payment(
         RemainderIsFee=values.remainder_is_fee,
     )
     settles = foreign if foreign is not None else values.amount
-    remaining = amount_owed(organization, data) - paid_amount(data) - settles
+    remaining = outstanding(organization, data) - settles
     if values.remainder_is_fee and remaining > 0:
         payment = payment.model_copy(update={"WrittenOff": remaining})
     post(organization, _payment_voucher(data, payment), payment_postings(data, payment))

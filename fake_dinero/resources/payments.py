@@ -20,6 +20,7 @@ from ..domain.documents import (
     SALES,
     Kind,
     amount_owed,
+    outstanding,
     paid_amount,
     require_kind,
 )
@@ -106,6 +107,7 @@ def _payments(call: Call, kind: Kind) -> InvoicePaymentsModel:
     data = row.data
     owed = amount_owed(call.organization, data)
     paid = paid_amount(data)
+    left = outstanding(call.organization, data)
     return InvoicePaymentsModel(
         Payments=[
             PaymentReadModel(
@@ -122,11 +124,11 @@ def _payments(call: Call, kind: Kind) -> InvoicePaymentsModel:
             )
             for payment in data.Payments
         ],
-        RemainingAmount=money_json(owed - paid),
+        RemainingAmount=money_json(left),
         PaidAmount=money_json(paid),
         InvoiceTotalIncludingReminderExpenses=money_json(owed),
         # Unknown when Dinero offers it; the fake offers it while something remains.
-        RemainderAsFeeAvailable=data.booked and owed - paid > 0,
+        RemainderAsFeeAvailable=data.booked and left > 0,
     )
 
 

@@ -154,7 +154,8 @@ def _amounts(organization: Organization, invoice_row: Record, data: ReminderData
     if data.Booked is not None:
         return data.Booked
     invoice: DocumentData = invoice_row.data
-    total, paid = documents.document_totals(organization, invoice).incl_vat, documents.paid_amount(invoice)
+    total = documents.document_totals(organization, invoice).incl_vat
+    paid = documents.amount_owed(organization, invoice) - documents.outstanding(organization, invoice)
     per_dkk = Decimal(100) / invoice.ExchangeRate
     before = [other.Booked for other in _live(organization, invoice_row.key, data.Number) if other.Booked is not None]
     fee = invoice.ReminderFee if invoice.ReminderFee is not None else _decimal(DEFAULT_REMINDER_FEE) * per_dkk
