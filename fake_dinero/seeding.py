@@ -338,7 +338,8 @@ class _Year:
         """An expense paid from the bank, through the ledger: added, sent to booking and
         polled once, which (as for a client that polls the status) books it at the next
         look, with no wait on the clock."""
-        from .domain.ledger_items import LEDGER_ITEMS, LedgerItemModelV2, add_items, book_items, item_statuses
+        from .domain.ledger_item_models import LEDGER_ITEMS, LedgerItemModelV2
+        from .domain.ledger_items import add_items, book_items, item_statuses
 
         item = LedgerItemModelV2.model_validate({
             "VoucherDate": day.isoformat(),

@@ -19,9 +19,8 @@ from fake_dinero import Clock, World
 from fake_dinero.domain import ledger, reports
 from fake_dinero.domain.chart import DEBTORS, PURCHASE_VAT, SALES_VAT
 from fake_dinero.domain.ledger import Posting, Voucher
+from fake_dinero.domain.ledger_item_models import LedgerItemLineModelV2, LedgerItemModelV2
 from fake_dinero.domain.ledger_items import (
-    LedgerItemLineModelV2,
-    LedgerItemModelV2,
     add_items,
     book_items,
     draft_postings,

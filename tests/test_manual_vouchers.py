@@ -14,7 +14,7 @@ import httpx
 
 from fake_dinero import World
 from fake_dinero.domain import ledger, numbering
-from fake_dinero.domain.ledger_items import VOUCHER_TYPE as LEDGER_ITEM_TYPE
+from fake_dinero.domain.ledger_item_models import VOUCHER_TYPE as LEDGER_ITEM_TYPE
 from fake_dinero.domain.manual_vouchers import ManualVoucherLine, book_manual_voucher, create_manual_voucher
 from fake_dinero.domain.vat import Posting
 

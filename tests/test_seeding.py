@@ -15,7 +15,7 @@ import httpx
 from fake_dinero import Clock, FakeDinero, World
 from fake_dinero.domain.documents import SALES, amount_owed, paid_amount
 from fake_dinero.domain.ledger import entries as ledger_entries
-from fake_dinero.domain.ledger_items import LEDGER_ITEMS
+from fake_dinero.domain.ledger_item_models import LEDGER_ITEMS
 from fake_dinero.resources.contacts import CONTACTS
 from fake_dinero.seeding import MONTHLY_RENT, MONTHLY_SALARIES, YEAR_COUNTS
 from fake_dinero.world import Organization

@@ -29,7 +29,7 @@ from ..store import Collection, Record
 from .chart import VAT_TYPES, is_account, is_vat_code, vat_rate
 from .dates import today
 from .ledger import ENTRIES, Voucher, post, reverse
-from .ledger_items import VOUCHER_TYPE as LEDGER_ITEM_TYPE
+from .ledger_item_models import VOUCHER_TYPE as LEDGER_ITEM_TYPE
 from .numbering import LEDGER_SERIES, choose_number, use_number
 from .vat import REVERSE_CHARGE, Posting, is_sales_code, line_postings, resolve_vat_code
 from .versions import check_timestamp, timestamp_of

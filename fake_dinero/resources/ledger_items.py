@@ -9,19 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from ..call import Call
-from ..domain.ledger_items import (
+from ..domain.ledger_item_models import (
     LEDGER_ITEMS,
     LedgerItemModel,
     LedgerItemModelV2,
     LedgerItemReadModel,
     LedgerItemStatusModel,
     LedgerItemStatusReadModel,
+    read_model,
+    status_of,
+)
+from ..domain.ledger_items import (
     add_items,
     book_items,
     delete_items,
     item_statuses,
-    read_model,
-    status_of,
     unbooked_items,
     update_items,
 )
