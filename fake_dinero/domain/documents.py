@@ -1,4 +1,4 @@
-"""What invoices, credit notes and trade offers share (reference §5.6, §6.1-6.3).
+"""What invoices, credit notes and trade offers share.
 
 A document is stored as ``DocumentData``: the client's fields after
 binding (lines resolved against products and the chart), plus its state
@@ -189,7 +189,7 @@ def outstanding(organization: Organization, data: DocumentData) -> Decimal:
 
 
 def payment_status(organization: Organization, data: DocumentData) -> str:
-    """Draft, Booked, Paid, OverPaid or Overdue (reference §6.1). An invoice credited
+    """Draft, Booked, Paid, OverPaid or Overdue as Dinero documents it. An invoice credited
     in full is settled: Paid. Dinero's status for it is unknown; Paid is chosen, since
     nothing is owed and it must not turn Overdue."""
     if not data.booked:
@@ -210,7 +210,7 @@ def payment_status(organization: Organization, data: DocumentData) -> str:
 
 
 def require_draft(row: Record, action: str) -> None:
-    """Booked documents never change. Dinero's answer is unknown (reference §9);
+    """Booked documents never change. Dinero's answer is unknown;
     400 with code 42 is chosen, as the reference suggests."""
     if row.data.booked:
         what = DOCUMENT_WORDS[row.data.Kind]

@@ -235,7 +235,7 @@ def line_vat_code(organization: Organization, account: int | None, given: str | 
 
 def payment_side(organization: Organization, voucher_id: str, where: str) -> tuple[int, str | None]:
     """The account and contact a payment of a booked voucher books on: the voucher's
-    debtor or creditor entry. Dinero's handling is unknown (reference §9); this is
+    debtor or creditor entry. Dinero's handling is unknown; this is
     chosen so that the payment settles what the voucher left owing."""
     for row in voucher_entries(organization, voucher_id):
         if not row.data.Reversal and row.data.AccountNumber in (DEBTORS, CREDITORS):
