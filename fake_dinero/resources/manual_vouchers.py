@@ -11,17 +11,9 @@ from typing import Annotated, Any
 from pydantic import StringConstraints
 
 from ..call import Call
+from ..domain import manual_vouchers as vouchers
 from ..domain.dates import parse_date
-from ..domain.manual_vouchers import (
-    MANUAL_VOUCHERS,
-    ManualVoucherLine,
-    ManuelVoucherReadModel,
-    book_manual_voucher,
-    create_manual_voucher,
-    delete_manual_voucher,
-    manual_voucher,
-    update_manual_voucher,
-)
+from ..domain.manual_vouchers import MANUAL_VOUCHERS, ManualVoucherLine, ManuelVoucherReadModel
 from ..formats import money
 from ..models import Amount, DineroModel, Int
 from ..routing import Routes
@@ -80,44 +72,46 @@ def _rendered(call: Call, row: Record) -> dict[str, Any]:
 
 
 @routes.post(PATH, body=ManuelVoucherCreateModel, response=ManuelVoucherReadModel)
-def create(call: Call) -> dict[str, Any]:
+def create_manual_voucher(call: Call) -> dict[str, Any]:
     """A draft: no number, no entries. No VoucherDate means today."""
     body = call.body(ManuelVoucherCreateModel)
     voucher_date = parse_date(body.VoucherDate, "VoucherDate") if body.VoucherDate else None
-    row = create_manual_voucher(call.organization, voucher_date, _lines(body), body.FileGuid, body.ExternalReference)
+    row = vouchers.create_manual_voucher(
+        call.organization, voucher_date, _lines(body), body.FileGuid, body.ExternalReference
+    )
     return _rendered(call, row)
 
 
 @routes.get(ONE, response=ManuelVoucherReadModel)
-def get(call: Call) -> dict[str, Any]:
+def get_manual_voucher(call: Call) -> dict[str, Any]:
     """There is no list; entries name their voucher's Guid."""
-    return _rendered(call, manual_voucher(call.organization, call.guid("guid")))
+    return _rendered(call, vouchers.manual_voucher(call.organization, call.guid("guid")))
 
 
 @routes.put(ONE, body=ManuelVoucherUpdateModel, response=ManuelVoucherReadModel)
-def update(call: Call) -> dict[str, Any]:
+def update_manual_voucher(call: Call) -> dict[str, Any]:
     """Drafts only, with the current Timestamp (400/58 otherwise)."""
     guid = call.guid("guid")
     body = call.body(ManuelVoucherUpdateModel)
     voucher_date = parse_date(body.VoucherDate, "VoucherDate") if body.VoucherDate else None
-    row = update_manual_voucher(
+    row = vouchers.update_manual_voucher(
         call.organization, guid, body.Timestamp, voucher_date, _lines(body), body.FileGuid, body.ExternalReference
     )
     return _rendered(call, row)
 
 
 @routes.delete(ONE, body=RequiredTimestampObject)
-def delete(call: Call) -> None:
+def delete_manual_voucher(call: Call) -> None:
     """A draft is removed; a booked voucher's entries are reversed."""
     guid = call.guid("guid")
     body = call.body(RequiredTimestampObject)
-    delete_manual_voucher(call.organization, guid, body.Timestamp)
+    vouchers.delete_manual_voucher(call.organization, guid, body.Timestamp)
 
 
 @routes.post(ONE + "/book", body=BookModel, response=ManuelVoucherReadModel)
-def book(call: Call) -> dict[str, Any]:
+def book_manual_voucher(call: Call) -> dict[str, Any]:
     """Number the voucher in the ledger's series and post its lines."""
     guid = call.guid("guid")
     body = call.body(BookModel)
-    row = book_manual_voucher(call.organization, guid, body.Timestamp, body.Number)
+    row = vouchers.book_manual_voucher(call.organization, guid, body.Timestamp, body.Number)
     return _rendered(call, row)
