@@ -48,13 +48,19 @@ from .ledger_item_calls import (
     status,
     updating,
 )
-from .support import ORG, dinero_error
+from .sales_calls import booked_invoice
+from .support import ORG, dinero_error, get_token
 
 CONTACT = "74ba828f-0b4b-49e1-b5c9-ef9675755556"
 
 
 def d(text: str) -> Decimal:
     return Decimal(text)
+
+
+def relogin(api: httpx.Client) -> None:
+    """A legacy token lasts an hour of the fake's clock."""
+    api.headers["Authorization"] = f"Bearer {get_token(api).json()['access_token']}"
 
 
 def booked(api: httpx.Client, clock: Clock, world: World, ref: dict) -> dict:
@@ -396,6 +402,31 @@ def test_a_payment_line_books_on_the_paid_vouchers_debtor(api: httpx.Client, clo
         (DEBTORS, d("-1250.00"), CONTACT),
         (55000, d("1250.00"), CONTACT),
     ]
+
+
+def test_a_payment_line_for_an_invoice_pays_the_invoice(api: httpx.Client, clock: Clock, world: World) -> None:
+    invoice = booked_invoice(api)
+    ref = add(api, item(line(-1250, balancing=55000, IsPaymentForVoucherId=invoice, Description="Indbetaling")))
+    booked(api, clock, world, ref)
+    relogin(api)
+    assert api.get(f"/v1/{ORG}/invoices/{invoice}").json()["PaymentStatus"] == "Paid"
+    [payment] = api.get(f"/v2/{ORG}/invoices/{invoice}/payments").json()["Payments"]
+    paid = (payment["Amount"], payment["DepositAccountNumber"], payment["RelatedVoucherId"])
+    assert paid == (1250.0, 55000, ref["Id"])
+
+
+def test_a_payment_booked_by_a_ledger_item_is_undone_in_the_ledger_not_on_the_invoice(
+    api: httpx.Client, clock: Clock, world: World
+) -> None:
+    invoice = booked_invoice(api)
+    booked(api, clock, world, add(api, item(line(-500, balancing=55000, IsPaymentForVoucherId=invoice))))
+    relogin(api)
+    [payment] = api.get(f"/v2/{ORG}/invoices/{invoice}/payments").json()["Payments"]
+    stamp = api.get(f"/v1/{ORG}/invoices/{invoice}").json()["TimeStamp"]
+    response = api.request(
+        "DELETE", f"/v1/{ORG}/invoices/{invoice}/payments/{payment['Guid']}", json={"Timestamp": stamp}
+    )
+    dinero_error(response, 400, 42)
 
 
 # -- deleting --------------------------------------------------------------------------------

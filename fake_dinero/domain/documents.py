@@ -72,6 +72,8 @@ class PaymentData(BaseModel):
     RemainderIsFee: bool = False
     WrittenOff: Money = Decimal(0)
     """The remainder ``RemainderIsFee`` settled, in the document's currency."""
+    ByLedgerItem: bool = False
+    """Booked by a ledger line paying the document (``IsPaymentForVoucherId``)."""
 
 
 class HistoryData(BaseModel):

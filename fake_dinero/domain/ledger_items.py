@@ -50,6 +50,7 @@ from ..errors import (
     validation_error,
 )
 from ..store import Record
+from . import sales
 from .dates import today
 from .ledger import ENTRIES, Voucher, on_settle, post
 from .ledger_item_checks import (
@@ -74,10 +75,10 @@ from .ledger_item_models import (
     unbooked_rows,
     version_of,
 )
-from .numbering import LEDGER_SERIES, take_number
+from .numbering import LEDGER_SERIES, choose_number, use_number
 from .reports import DRAFT_POSTINGS
 from .vat import Posting
-from .years import AccountingYearData, year_for_booking
+from .years import AccountingYearData
 
 if TYPE_CHECKING:
     from ..world import Organization
@@ -277,14 +278,21 @@ def _book(organization: Organization, row: Record) -> Record:
     table = organization.table(LEDGER_ITEMS)
     try:
         postings = _postings(organization, data)
-        year_for_booking(organization, data.VoucherDate)
-        number = take_number(
+        number = choose_number(
             organization, LEDGER_SERIES, data.VoucherNumber, lambda wanted: _number_taken(organization, wanted)
         )
         post(organization, Voucher(row.key, VOUCHER_TYPE, data.VoucherDate, number, data.FileGuid), postings)
     except DineroError as error:
         reason = "; ".join(error.validation_errors.values()) or error.message
         return table.update(row, data.model_copy(update={"Status": "Draft", "BookingError": reason}))
+    use_number(organization, LEDGER_SERIES, number)
+    for line in data.Lines:
+        if line.IsPaymentForVoucherId is not None:
+            # The paying side is the account side, with no VAT: it posted ``Amount`` on the debtor.
+            sales.record_ledger_payment(
+                organization, line.IsPaymentForVoucherId, line.Amount, line.BalancingAccountNumber,
+                line.Description, data.VoucherDate, row.key,
+            )
     return table.update(row, data.model_copy(update={"Status": "Booked", "BookedNumber": number, "BookingError": None}))
 
 

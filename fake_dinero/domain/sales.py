@@ -244,10 +244,43 @@ def delete_payment(
     payment = next((payment for payment in data.Payments if payment.Guid == payment_guid), None)
     if payment is None:
         raise not_found("PaymentGuid", payment_guid)
+    if payment.ByLedgerItem:
+        # Its entries belong to a ledger item, which may hold other lines too. Dinero's
+        # answer is unknown; 400/42 is chosen, pointing to the way to undo it.
+        raise validation_error(
+            {"PaymentGuid": "The payment was booked by a ledger item; book an opposite ledger item to undo it."}
+        )
     if payment.VoucherGuid is not None:
         reverse(organization, payment.VoucherGuid)
     payments = [kept for kept in data.Payments if kept.Guid != payment_guid]
     return table.update(row, data.model_copy(update={"Payments": payments}))
+
+
+def record_ledger_payment(
+    organization: Organization, document_key: str, debtor_amount: Decimal, deposit_account: int | None,
+    description: str | None, paid_on: date, voucher_guid: str,
+) -> None:
+    """A ledger line that pays a sales document (``IsPaymentForVoucherId``) posted
+    ``debtor_amount`` on its debtor entry; the document records the payment (nothing is
+    posted again), so its payment status follows the books. Other vouchers (purchases,
+    manual vouchers) have no payments to record."""
+    table = organization.table(SALES)
+    row = table.get(document_key)
+    if row is None or row.deleted or not row.data.booked:
+        return
+    data: DocumentData = row.data
+    amount = -_sign(data.Kind) * debtor_amount
+    payment = PaymentData(
+        Guid=organization.world.new_guid(),
+        VoucherGuid=voucher_guid,
+        DepositAccountNumber=deposit_account or 0,
+        Amount=amount,
+        AmountInForeignCurrency=money(amount * 100 / data.ExchangeRate) if data.Currency != "DKK" else None,
+        Description=description or "Betaling",
+        PaymentDate=paid_on,
+        ByLedgerItem=True,
+    )
+    table.update(row, data.model_copy(update={"Payments": [*data.Payments, payment]}))
 
 
 # -- reminders ------------------------------------------------------------------------
