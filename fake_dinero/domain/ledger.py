@@ -153,9 +153,9 @@ def post(organization: Organization, voucher: Voucher, lines: Iterable[Posting])
 def reverse(organization: Organization, voucher_guid: str) -> list[Record]:
     """Post the opposite of every entry of a voucher not yet reversed, dated as the
     originals, so the voucher still shows but no longer counts."""
-    originals = [row for row in voucher_entries(organization, voucher_guid) if not row.data.Reversal]
-    reversed_already = sum(1 for row in voucher_entries(organization, voucher_guid) if row.data.Reversal)
-    if reversed_already >= len(originals) or not originals:
+    rows = voucher_entries(organization, voucher_guid)
+    originals = [row for row in rows if not row.data.Reversal]
+    if not originals or len(rows) - len(originals) >= len(originals):
         return []
     first = originals[0].data
     voucher = Voucher(voucher_guid, first.VoucherType, first.Date, first.VoucherNumber, first.FileGuid)

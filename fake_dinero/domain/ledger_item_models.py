@@ -24,8 +24,6 @@ VOUCHER_TYPE = "Ledger"
 """The ``VoucherType`` of a booked ledger item's entries. Dinero's value is unknown;
 "Ledger" is chosen (not "Manual": the entries' VoucherGuid, the item's Id, does not
 fetch a manual voucher)."""
-LEDGER_SERIES_TYPES = (VOUCHER_TYPE, "Manual")
-"""The voucher types numbered in the ledger's series (ledger items and manual vouchers)."""
 VERSION_BYTES = 9
 """A ``Version`` is the row version as base64 of this many big-endian bytes: 9 bytes
 give 12 characters without padding, like Dinero's example ``AAAAAAYb0Eo1`` (which

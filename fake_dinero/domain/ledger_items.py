@@ -52,7 +52,7 @@ from ..errors import (
 from ..store import Record
 from . import sales
 from .dates import today
-from .ledger import ENTRIES, Voucher, on_settle, post
+from .ledger import Voucher, on_settle, post
 from .ledger_item_checks import (
     check_against_ledger,
     checked_lines,
@@ -63,7 +63,6 @@ from .ledger_item_checks import (
 )
 from .ledger_item_models import (
     LEDGER_ITEMS,
-    LEDGER_SERIES_TYPES,
     LEDGER_STATE,
     MAX_UNBOOKED,
     STATE_KEY,
@@ -75,6 +74,7 @@ from .ledger_item_models import (
     unbooked_rows,
     version_of,
 )
+from .manual_vouchers import is_ledger_number_taken
 from .numbering import LEDGER_SERIES, choose_number, use_number
 from .reports import DRAFT_POSTINGS
 from .vat import Posting
@@ -278,9 +278,7 @@ def _book(organization: Organization, row: Record) -> Record:
     table = organization.table(LEDGER_ITEMS)
     try:
         postings = _postings(organization, data)
-        number = choose_number(
-            organization, LEDGER_SERIES, data.VoucherNumber, lambda wanted: _number_taken(organization, wanted)
-        )
+        number = choose_number(organization, LEDGER_SERIES, data.VoucherNumber, is_ledger_number_taken)
         post(organization, Voucher(row.key, VOUCHER_TYPE, data.VoucherDate, number, data.FileGuid), postings)
     except DineroError as error:
         reason = "; ".join(error.validation_errors.values()) or error.message
@@ -294,15 +292,6 @@ def _book(organization: Organization, row: Record) -> Record:
                 line.Description, data.VoucherDate, row.key,
             )
     return table.update(row, data.model_copy(update={"Status": "Booked", "BookedNumber": number, "BookingError": None}))
-
-
-def _number_taken(organization: Organization, number: int) -> bool:
-    """Whether a voucher of the ledger's series (ledger items, manual vouchers) has been
-    booked with ``number``."""
-    return any(
-        row.data.VoucherNumber == number and row.data.VoucherType in LEDGER_SERIES_TYPES
-        for row in organization.table(ENTRIES)
-    )
 
 
 def _postings(organization: Organization, data: LedgerItemData) -> list[Posting]:

@@ -187,13 +187,6 @@ MANUAL_VOUCHERS = Collection("manual_vouchers", ManuelVoucherReadModel, _render,
 # -- rules ---------------------------------------------------------------------------
 
 
-def _today(organization: Organization) -> date:
-    # Imported late: domain.documents imports the resources package, which imports this module.
-    from .dates import today
-
-    return today(organization)
-
-
 def check_lines(organization: Organization, lines: Sequence[ManualVoucherLine]) -> None:
     """Every account a line names must be in the chart (400/77) and every VAT code
     given must exist, or be "none" (400/42). Drafts are checked this far only:
@@ -349,7 +342,7 @@ def book_manual_voucher(
     if data.booked:
         raise validation_error({"Status": "The manual voucher is already booked."})
     postings = voucher_postings(organization, data)
-    voucher_number = choose_number(organization, LEDGER_SERIES, number, lambda wanted: _is_taken(organization, wanted))
+    voucher_number = choose_number(organization, LEDGER_SERIES, number, is_ledger_number_taken)
     year_for_booking(organization, data.VoucherDate)
     post(organization, Voucher(row.key, VOUCHER_TYPE, data.VoucherDate, voucher_number, data.FileGuid), postings)
     use_number(organization, LEDGER_SERIES, voucher_number)
@@ -362,10 +355,10 @@ def book_manual_voucher(
     return organization.table(MANUAL_VOUCHERS).update(row, booked)
 
 
-def _is_taken(organization: Organization, number: int) -> bool:
+def is_ledger_number_taken(organization: Organization, number: int) -> bool:
     """Whether ``number`` of the ledger's series is used: by a manual voucher (booked,
     deleted since or not), or by a booked ledger item, which shares the series (its
-    entries carry the number)."""
+    entries carry the number). Both kinds of voucher ask this one question."""
     if any(row.data.VoucherNumber == number for row in organization.table(MANUAL_VOUCHERS)):
         return True
     return any(

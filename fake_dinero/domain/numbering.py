@@ -43,7 +43,7 @@ def next_number(organization: Organization, series: str) -> int:
 
 
 def choose_number(
-    organization: Organization, series: str, wanted: int | None, is_taken: Callable[[int], bool]
+    organization: Organization, series: str, wanted: int | None, is_taken: Callable[[Organization, int], bool]
 ) -> int:
     """The number a voucher of ``series`` would get: the next one, or ``wanted`` if
     it is free. Nothing is taken (``use_number`` does that once the booking holds).
@@ -57,7 +57,7 @@ def choose_number(
         return last + 1
     if wanted < 1:
         raise validation_error({"Number": "A voucher number must be 1 or more."})
-    if wanted <= last and is_taken(wanted):
+    if wanted <= last and is_taken(organization, wanted):
         raise validation_error({"Number": f"Number {wanted} is already used; leave Number out to get the next one."})
     return wanted
 
@@ -70,12 +70,3 @@ def use_number(organization: Organization, series: str, number: int) -> None:
         table.insert(series, SeriesData(Last=number))
     elif number > row.data.Last:
         table.update(row, SeriesData(Last=number))
-
-
-def take_number(
-    organization: Organization, series: str, wanted: int | None, is_taken: Callable[[int], bool]
-) -> int:
-    """``choose_number`` and ``use_number`` at once, for vouchers numbered before anything can fail."""
-    number = choose_number(organization, series, wanted, is_taken)
-    use_number(organization, series, number)
-    return number

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import not_found, validation_error
 from ..formats import money
-from ..pricing import in_dkk
+from ..pricing import in_dkk, totals
 from ..resources.contacts import CONTACTS, DEFAULT_PAYMENT_DAYS
 from ..store import Record
 from .chart import (
@@ -45,7 +45,7 @@ from .documents import (
     require_kind,
 )
 from .ledger import Posting, Voucher, post, reverse
-from .numbering import SALES_SERIES, TRADE_OFFER_SERIES, choose_number, take_number, use_number
+from .numbering import SALES_SERIES, TRADE_OFFER_SERIES, choose_number, next_number, use_number
 from .versions import check_timestamp
 
 if TYPE_CHECKING:
@@ -72,7 +72,8 @@ def create_document(organization: Organization, data: DocumentData, guid: str | 
     table = organization.table(TRADE_OFFERS if data.Kind == "TradeOffer" else SALES)
     key = new_key(organization, table, guid)
     if data.Kind == "TradeOffer":
-        number = take_number(organization, TRADE_OFFER_SERIES, None, lambda _: False)
+        number = next_number(organization, TRADE_OFFER_SERIES)
+        use_number(organization, TRADE_OFFER_SERIES, number)
         data = data.model_copy(update={"Number": number})
     return table.insert(key, data)
 
@@ -85,8 +86,6 @@ def document_postings(organization: Organization, data: DocumentData, number: in
     Lines are converted one by one; the øre a conversion rounds away goes to the
     largest line, so the revenue is the document's total excl. VAT in DKK.
     """
-    from ..pricing import totals
-
     sign = _sign(data.Kind)
     rate = data.ExchangeRate
     priced = [(line, amounts) for line, amounts in priced_lines(organization, data) if amounts is not None]
@@ -126,7 +125,7 @@ def book_document(
         raise validation_error({"Status": "The document is already booked."})
     if data.ContactGuid is None:
         raise validation_error({"ContactGuid": "A document needs a contact before it can be booked."})
-    chosen = choose_number(organization, SALES_SERIES, number, lambda wanted: _sales_number_taken(organization, wanted))
+    chosen = choose_number(organization, SALES_SERIES, number, _sales_number_taken)
     voucher = Voucher(row.key, VOUCHER_TYPES[kind], data.Date, chosen)
     post(organization, voucher, document_postings(organization, data, chosen))
     use_number(organization, SALES_SERIES, chosen)
@@ -315,8 +314,6 @@ def reverse_reminder_expenses(
 
 
 def _add_expenses(organization: Organization, invoice: Record, change: Decimal) -> Record:
-    from ..formats import money
-
     expenses = money(invoice.data.ReminderExpenses + change)
     return organization.table(SALES).update(invoice, invoice.data.model_copy(update={"ReminderExpenses": expenses}))
 

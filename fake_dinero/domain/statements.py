@@ -107,6 +107,6 @@ def _origins(organization: Organization, contact_key: str) -> Iterator[tuple[str
             if payment.VoucherGuid is not None:
                 yield payment.VoucherGuid, _Origin(row, "Payment", payment.Description)
     for reminder in organization.table(REMINDERS):
-        voucher = getattr(reminder.data, "VoucherGuid", None)
+        voucher = reminder.data.VoucherGuid
         if voucher is not None and reminder.parent in documents:
             yield voucher, _Origin(documents[reminder.parent], "Reminder", reminder.data.Title)
