@@ -44,6 +44,11 @@ END_BEFORE_START = 83  # a period whose end is before its start
 WINDOW_TOO_LONG = 84  # an entries/changes window over 31 days
 UNKNOWN_DEPOSIT_ACCOUNT = 86  # a line's balancing (deposit) account is not in the chart
 SAME_VOUCHER_VERSION = 87  # ledger items sharing a voucher number with different versions
+# Codes of files. The reference lists them as unknown; the fake uses them for
+# these refusals:
+FILE_TYPE_NOT_ALLOWED = 67  # an upload that is not PDF, JPEG, JPG, PNG or GIF
+FILE_NAME_WITHOUT_TYPE = 68  # an upload whose name has no extension
+NOT_MULTIPART = 69  # an upload whose body is not multipart/form-data
 NO_PRO_SUBSCRIPTION = 90
 
 

@@ -6,10 +6,12 @@ from .. import auth, connect, control, docs
 from ..routing import RouteTable
 from . import (
     accounts,
+    attachments,
     contacts,
     creditnotes,
     einvoices,
     entries,
+    files,
     invoices,
     ledger_items,
     mailouts,
@@ -17,11 +19,15 @@ from . import (
     organizations,
     payments,
     products,
+    purchase_credit_notes,
+    purchase_payments,
+    purchase_vouchers,
     reminders,
     reports,
     sales,
     state_of_account,
     tradeoffers,
+    webhooks,
 )
 
 ROUTE_TABLE = RouteTable(
@@ -47,5 +53,11 @@ ROUTE_TABLE = RouteTable(
         reports.routes,
         manual_vouchers.routes,
         ledger_items.routes,
+        purchase_vouchers.routes,
+        purchase_credit_notes.routes,
+        purchase_payments.routes,
+        files.routes,
+        attachments.routes,
+        webhooks.routes,
     ]
 )

@@ -1,0 +1,7 @@
+"""Purchase credit notes."""
+
+from __future__ import annotations
+
+from ..routing import Routes
+
+routes = Routes(tag="PurchaseCreditNote")

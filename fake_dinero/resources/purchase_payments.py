@@ -1,0 +1,7 @@
+"""PurchaseVoucherCreditPayments."""
+
+from __future__ import annotations
+
+from ..routing import Routes
+
+routes = Routes(tag="PurchaseVoucherCreditPayments")

@@ -1,0 +1,7 @@
+"""Webhooks."""
+
+from __future__ import annotations
+
+from ..routing import Routes
+
+routes = Routes(tag="Webhooks")
