@@ -81,6 +81,19 @@ class Collection:
 
 COLLECTIONS: dict[str, Collection] = {}
 
+ChangeObserver = Callable[["Table", Record, str], None]
+"""Told of every change a table logs: the table, the new row and the kind of change
+(``Created``, ``Updated``, ``Deleted`` or ``Restored``)."""
+
+_observer: ChangeObserver | None = None
+
+
+def observe_changes(observer: ChangeObserver | None) -> None:
+    """Set the one observer of table changes (webhooks derive their events here);
+    it runs inside the write, so it must be quick when it has nothing to do."""
+    global _observer
+    _observer = observer
+
 
 @dataclass(frozen=True)
 class TableState:
@@ -172,20 +185,31 @@ class Table:
         )
         self._next_seq += 1
         self._rows[key] = row
-        self._log(row, now)
+        self._log(row, now, "Created")
         return row
 
     def update(self, row: Record, data: Any) -> Record:
         now = self.organization.clock.now()
-        return self._replace(row, now, data=data, updated_at=now)
+        return self._replace(row, now, "Updated", data=data, updated_at=now)
 
     def delete(self, row: Record) -> Record:
         now = self.organization.clock.now()
-        return self._replace(row, now, deleted_at=now)
+        return self._replace(row, now, "Deleted", deleted_at=now)
 
     def restore(self, row: Record) -> Record:
         now = self.organization.clock.now()
-        return self._replace(row, now, deleted_at=None, updated_at=now)
+        return self._replace(row, now, "Restored", deleted_at=None, updated_at=now)
+
+    def purge(self, keys: Iterable[str]) -> None:
+        """Forget rows altogether, with their changes: for what the fake keeps about
+        itself and must bound (webhook deliveries), never for Dinero's resources,
+        which are only ever soft-deleted."""
+        gone = {key for key in keys if key in self._rows}
+        if not gone:
+            return
+        for key in gone:
+            del self._rows[key]
+        self._changes = [change for change in self._changes if change[2] not in gone]
 
     def document(self, row: Record) -> dict[str, Any]:
         """The row as Dinero renders it (PascalCase JSON), cached until it changes."""
@@ -205,13 +229,13 @@ class Table:
     def __iter__(self) -> Iterator[Record]:
         return iter(self._rows.values())
 
-    def _replace(self, row: Record, now: datetime, **changes: Any) -> Record:
+    def _replace(self, row: Record, now: datetime, kind: str, **changes: Any) -> Record:
         """Rows are never changed in place: a change stores a new Record, so a
         snapshot can share the old ones (cheap reset) and readers holding a
         row never see it half-changed."""
         changed = dataclasses.replace(row, version=self.organization.next_version(), document=None, **changes)
         self._rows[row.key] = changed
-        self._log(changed, now)
+        self._log(changed, now, kind)
         return changed
 
     def snapshot(self) -> TableState:
@@ -224,12 +248,14 @@ class Table:
         self._next_seq = state.next_seq
         self.loaded = next(_LOADS)
 
-    def _log(self, row: Record, now: datetime) -> None:
+    def _log(self, row: Record, now: datetime, kind: str) -> None:
         entry = (now, row.version, row.key)
         if self._changes and entry < self._changes[-1]:
             bisect.insort(self._changes, entry)  # the clock was set back
         else:
             self._changes.append(entry)
+        if _observer is not None:
+            _observer(self, row, kind)
 
     def _ordered(self, rows: Iterable[Record]) -> list[Record]:
         # Rows are kept in insertion order, which is creation order.
