@@ -1,17 +1,28 @@
 """Starlette as the HTTP door to the fake: it converts requests and answers,
-and plays out faults the way a network would (a delay, a hang-up)."""
+plays out faults the way a network would (a delay, a hang-up), and sends the
+webhook deliveries the fake owes from a background task of its event loop.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import Any
 
 import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
+from .control import DELIVER_WEBHOOKS
 from .fake import FakeDinero
-from .http import ApiRequest
+from .http import ApiRequest, ApiResponse, json_response
+
+POLL_SECONDS = 0.2
+"""While deliveries wait for a retry, how often (real time) the sender looks whether the
+fake's clock has reached one: the clock may be moved from Python, with no request."""
+
+_log = logging.getLogger("fake_dinero.webhooks")
 
 
 class ConnectionDropped(Exception):
@@ -26,13 +37,31 @@ class _QuietDrops(logging.Filter):
 
 
 class _Door:
-    """The one ASGI endpoint: every path and method goes to the fake."""
+    """The one ASGI endpoint: every path and method goes to the fake.
+
+    After each answer it starts the webhook sender if deliveries are waiting: one
+    background task that sends what is due with ``httpx.AsyncClient`` and keeps
+    looking while anything waits for a retry, so a slow receiver never holds up an
+    answer. ``POST /_fake/webhooks/deliver`` is the exception: it answers once the
+    due deliveries have been attempted.
+    """
 
     def __init__(self, fake: FakeDinero) -> None:
         self.fake = fake
+        self._sender: asyncio.Task[None] | None = None
+        self._sending: asyncio.Lock | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self._serve(scope, receive, send)
+        finally:
+            self._start_sender()
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
+        if request.method == "POST" and scope["path"].rstrip("/").lower() == DELIVER_WEBHOOKS:
+            await self._answer(send, json_response(await self._deliver_now()))
+            return
         delivery = self.fake.deliver(
             ApiRequest(
                 method=request.method,
@@ -52,10 +81,41 @@ class _Door:
             # uvicorn closes the connection when an app fails after starting its answer.
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
             raise ConnectionDropped("drop fault")
+        await self._answer(send, answer)
+
+    @staticmethod
+    async def _answer(send: Send, answer: ApiResponse) -> None:
         headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in answer.headers.items()]
         headers.append((b"content-length", str(len(answer.body)).encode()))
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": answer.body})
+
+    async def _deliver_now(self) -> list[dict[str, Any]]:
+        """Wait for attempts under way, then attempt whatever else is due now."""
+        async with self._lock():
+            return await self.fake.webhooks.apump()
+
+    def _lock(self) -> asyncio.Lock:
+        """One sender at a time (made in the server's loop, where it is used)."""
+        if self._sending is None:
+            self._sending = asyncio.Lock()
+        return self._sending
+
+    def _start_sender(self) -> None:
+        if (self._sender is None or self._sender.done()) and self.fake.webhooks.pending():
+            self._sender = asyncio.get_running_loop().create_task(self._send_while_pending())
+
+    async def _send_while_pending(self) -> None:
+        webhooks = self.fake.webhooks
+        try:
+            while webhooks.pending():
+                if webhooks.has_due():
+                    async with self._lock():
+                        await webhooks.apump()
+                else:
+                    await asyncio.sleep(POLL_SECONDS)
+        except Exception:  # a bug must not end the server; say it and stop sending
+            _log.exception("fake-dinero: sending webhook deliveries failed")
 
 
 def create_app(fake: FakeDinero | None = None) -> Starlette:

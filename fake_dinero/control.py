@@ -1,6 +1,7 @@
 """The test control plane: one set of operations, two doors.
 
-From Python: ``fake.control.reset()``, ``.seed(...)``, ``.advance(...)``.
+From Python: ``fake.control.reset()``, ``.seed(...)``, ``.advance(...)``,
+``.webhook_deliveries(...)``, ``.deliver_webhooks()``.
 Over HTTP: the same operations under the reserved prefix ``/_fake/``, which
 no Dinero path uses. Control calls pass no token check, no rate limit and
 no fault, and are not journaled.
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field
 
 from .call import Call
+from .domain import webhooks
 from .errors import validation_error
 from .formats import parse_lenient_datetime, render_datetime
 from .models import Bool, DineroModel, Int, parse_json_body
@@ -103,8 +105,11 @@ class Control:
     ) -> dict[str, int]:
         """Add Danish demo data (Faker ``da_DK``, from the world's seed) to an organization:
         a named scenario (see ``SCENARIOS``; KeyError when unknown) and ``contacts`` and
-        ``products`` more. Returns the counts of what was made (``seed_scenario``)."""
-        return seed_scenario(self._organization(organization_id), scenario, contacts=contacts, products=products)
+        ``products`` more. Returns the counts of what was made (``seed_scenario``).
+        Seeding raises no webhook events: it is the fake's doing, not the organization's."""
+        organization = self._organization(organization_id)
+        with webhooks.quiet():
+            return seed_scenario(organization, scenario, contacts=contacts, products=products)
 
     def dump(self) -> dict[str, Any]:
         """Everything the fake holds, as JSON (the snapshot format)."""
@@ -127,6 +132,24 @@ class Control:
         from .resources.mailouts import outbox
 
         return outbox(self.world, organization_id)
+
+    # -- webhooks ------------------------------------------------------------
+
+    def webhook_deliveries(self, organization_id: int | None = None, status: str | None = None) -> list[dict[str, Any]]:
+        """Every webhook delivery (of one organization, or all), oldest first, with its
+        payload, its attempts and the answers they got; ``status`` keeps only Pending,
+        Delivered, Failed or Cancelled ones."""
+        if status is not None and status not in webhooks.STATUSES:
+            raise ValueError(f"status is one of {', '.join(webhooks.STATUSES)}, not {status!r}")
+        organizations = (
+            [self._organization(organization_id)] if organization_id is not None else self.world.organizations.values()
+        )
+        return [delivery for org in organizations for delivery in webhooks.deliveries(org, status)]
+
+    def deliver_webhooks(self) -> list[dict[str, Any]]:
+        """Send every webhook delivery due on the fake's clock now, from the calling
+        thread; the deliveries attempted, as ``webhook_deliveries`` shows them."""
+        return self.fake.webhooks.pump()
 
     # -- clock -------------------------------------------------------------
 
@@ -319,6 +342,33 @@ def outbox(call: Call) -> list[dict[str, Any]]:
     """What the fake would have sent: e-mails, e-invoices and SMS, per organization."""
     organization_id = call.query_int("organizationId", 0) or None
     return call.fake.control.outbox(organization_id)
+
+
+WEBHOOK_DELIVERIES = f"{PREFIX}/webhooks/deliveries"
+DELIVER_WEBHOOKS = f"{PREFIX}/webhooks/deliver"
+
+
+@routes.get(
+    WEBHOOK_DELIVERIES,
+    **_OPTIONS,
+    query=(QueryParam("organizationId", "integer"), QueryParam("status")),
+)
+def webhook_deliveries(call: Call) -> list[dict[str, Any]]:
+    """Every webhook delivery with its payload, attempts and answers, oldest first;
+    filtered by organization and status (Pending, Delivered, Failed, Cancelled)."""
+    organization_id = call.query_int("organizationId", 0) or None
+    wanted = call.query("status")
+    status = next((known for known in webhooks.STATUSES if wanted and known.lower() == wanted.lower()), None)
+    if wanted is not None and status is None:
+        raise validation_error({"status": f"Unknown status '{wanted}'; use one of {', '.join(webhooks.STATUSES)}."})
+    return call.fake.control.webhook_deliveries(organization_id, status)
+
+
+@routes.post(DELIVER_WEBHOOKS, **_OPTIONS)
+def deliver_webhooks(call: Call) -> list[dict[str, Any]]:
+    """Send every webhook delivery due on the fake's clock now; the deliveries attempted.
+    The live server sends them from its event loop and answers once they are done."""
+    return call.fake.control.deliver_webhooks()
 
 
 @routes.get(f"{PREFIX}/journal", **_OPTIONS)

@@ -21,6 +21,7 @@ from .http import ApiRequest, ApiResponse, json_response, text_response
 from .journal import Journal
 from .resources import ROUTE_TABLE
 from .routing import NoRoute, RouteTable
+from .webhook_delivery import WebhookSender
 from .world import READ_SCOPE, WRITE_SCOPE, Grant, Organization, World
 
 _NOT_FOUND_PAGE = (
@@ -35,7 +36,9 @@ CONTROL_PREFIX = "/_fake/"
 
 class FakeDinero:
     """A world, the route table that serves it, and the test control plane:
-    fault rules, the request journal, reset and snapshots (``control``)."""
+    fault rules, the request journal, reset and snapshots (``control``), and the
+    sender of the webhook deliveries the world owes (``webhooks``; each door
+    decides when it sends)."""
 
     def __init__(self, world: World | None = None, routes: RouteTable = ROUTE_TABLE) -> None:
         self.routes = routes
@@ -48,6 +51,7 @@ class FakeDinero:
         self.world = world
         self.faults = Faults(world.seed)
         self.journal = Journal()
+        self.webhooks = WebhookSender(self)
         self.control = Control(self)
 
     def deliver(self, request: ApiRequest) -> Delivery:

@@ -3,7 +3,11 @@
 respx patches httpx's transports, so any sync or async ``httpx`` client —
 including one that hard-codes ``https://api.dinero.dk`` — reaches the fake
 in the calling thread, with no server, thread or event loop of its own.
-Requests to other hosts pass through untouched.
+Requests to other hosts go to the next respx router that has a route for them
+(an integrator's own ``respx.mock``), else pass through untouched.
+
+After each answer the fake's due webhook deliveries are sent the same way, from
+the calling thread (``webhook_delivery``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class DineroTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     clock instead of sleeping; a latency at or over the client's read timeout
     raises ``httpx.ReadTimeout`` as a slow server would. A dropped connection
     raises what httpx raises when a server hangs up: ``httpx.RemoteProtocolError``.
+    Webhook deliveries due after an answer are sent before it is returned.
     """
 
     def __init__(self, fake: FakeDinero) -> None:
@@ -35,6 +40,23 @@ class DineroTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         """Requests to Dinero's hosts that no Dinero operation has."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return self._answer(request)
+        finally:
+            if self.fake.webhooks.has_due():
+                self.fake.webhooks.pump()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """As ``handle_request``; the deliveries go out through an ``httpx.AsyncClient``,
+        so a receiver may be an ASGI app behind ``respx.ASGIHandler``."""
+        await request.aread()
+        try:
+            return self._answer(request)
+        finally:
+            if self.fake.webhooks.has_due():
+                await self.fake.webhooks.apump()
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
         delivery = self.fake.deliver(
             ApiRequest(
                 method=request.method,
@@ -58,10 +80,6 @@ class DineroTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         answer = delivery.response
         return httpx.Response(answer.status, headers=answer.headers, content=answer.body)
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        return self.handle_request(request)
-
 
 class InProcessDinero:
     """A context manager that routes every httpx client's calls to Dinero's hosts to ``fake``."""
@@ -72,7 +90,17 @@ class InProcessDinero:
         self.transport = DineroTransport(fake)
         self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
         self.router.route(host__in=hosts).mock(side_effect=self.transport.handle_request)
-        self.router.route().pass_through()
+        self.router.route().mock(side_effect=self._elsewhere)
+
+    def _elsewhere(self, request: httpx.Request) -> httpx.Request | None:
+        """Another host: no match (so respx asks the next router) when another active
+        router has a route for it, e.g. a test's ``respx.post("https://app.example/hook")``
+        receiving webhooks; else pass it through to the network."""
+        mocker = self.router.Mocker
+        for router in mocker.routers if mocker is not None else ():
+            if router is not self.router and any(_matches(route, request) for route in router.routes):
+                return None
+        return request
 
     @property
     def unrouted(self) -> list[httpx.Request]:
@@ -97,3 +125,8 @@ class InProcessDinero:
         lines = ["These requests reached Dinero's hosts but no Dinero operation has their path:"]
         lines += [f"  {request.method} {request.url}" for request in self.unrouted]
         return "\n".join(lines)
+
+
+def _matches(route: respx.Route, request: httpx.Request) -> bool:
+    pattern = route.pattern
+    return pattern is None or bool(pattern.match(request))
