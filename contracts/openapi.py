@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from fake_dinero.routing import Operation, RouteTable
@@ -219,6 +219,8 @@ def _schema_of(hint: Any, models: dict[type[BaseModel], str], mode: str) -> dict
     """A ``$ref`` to a model's schema (or an array of them), remembering the model."""
     if get_origin(hint) is list:
         return {"type": "array", "items": _schema_of(get_args(hint)[0], models, mode)}
+    if not (isinstance(hint, type) and issubclass(hint, BaseModel)):
+        return TypeAdapter(hint).json_schema(mode=mode)  # a plain value, e.g. a Guid
     models.setdefault(hint, mode)
     return {"$ref": REF.format(model=hint.__name__)}
 

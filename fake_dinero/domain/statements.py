@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..store import Record
-from .chart import DEBTORS
+from .chart import CREDITORS, DEBTORS
 from .documents import SALES, DocumentData
 from .ledger import entries
 from .memo import cached
@@ -110,3 +110,25 @@ def _origins(organization: Organization, contact_key: str) -> Iterator[tuple[str
         voucher = reminder.data.VoucherGuid
         if voucher is not None and reminder.parent in documents:
             yield voucher, _Origin(documents[reminder.parent], "Reminder", reminder.data.Title)
+
+
+PURCHASE_VOUCHER_TYPES = ("Purchases", "PurchaseCreditNote")
+"""The vouchers whose creditor entries are a contact's expenses (not its payments)."""
+
+
+def expenses(organization: Organization, contact_key: str, start: date | None, end: date | None) -> Decimal:
+    """What was bought from the contact in the period, in DKK incl. VAT: its credit
+    purchases less its purchase credit notes, as their entries on Kreditorer show them
+    (a deleted purchase's reversal takes it out again). Cached per state, like the lines."""
+    return cached(organization, ("expenses", contact_key, start, end), lambda: -sum(
+        (
+            row.data.Amount
+            for row in entries(organization)
+            if row.data.AccountNumber == CREDITORS
+            and row.data.ContactGuid == contact_key
+            and row.data.VoucherType in PURCHASE_VOUCHER_TYPES
+            and (start is None or row.data.Date >= start)
+            and (end is None or row.data.Date <= end)
+        ),
+        Decimal(0),
+    ))

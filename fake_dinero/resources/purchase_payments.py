@@ -1,7 +1,81 @@
-"""PurchaseVoucherCreditPayments."""
+"""Payments of credit purchases and refunds of standalone purchase credit notes.
+
+Note the path: ``purchase-vouchers`` with a hyphen, where everything else of
+purchases is under ``vouchers/purchase``; and a delete names the purchase's
+Timestamp in the path, not in a body (Dinero's document).
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from ..call import Call
+from ..domain import purchase_payments
+from ..domain.dates import parse_date
+from ..domain.purchase_lines import exchange_rates
+from ..domain.versions import timestamp_of
+from ..formats import money_json
 from ..routing import Routes
+from .payments import CreatedPaymentResponse, DeletedPaymentResponse, PaymentCreateModel, PaymentReadModel
 
 routes = Routes(tag="PurchaseVoucherCreditPayments")
+
+PATH = "/v1/{organizationId}/purchase-vouchers/{id}/payments"
+
+
+class PurchaseVoucherCreditPaymentCreateModel(PaymentCreateModel):
+    """The same fields as a sales payment (Dinero's document lists them alike)."""
+
+
+@routes.get(PATH, response=list[PaymentReadModel])
+def get_purchase_payments(call: Call) -> list[PaymentReadModel]:
+    """A credit purchase's payments, or a standalone credit note's refunds."""
+    target, payments = purchase_payments.payments(call.organization, call.guid("id"))
+    rate = exchange_rates()[target.currency]
+    return [
+        PaymentReadModel(
+            Guid=payment.Guid,  # type: ignore[arg-type]
+            DepositAccountNumber=payment.DepositAccountNumber,
+            Currency=target.currency,
+            ExchangeRate=float(rate),
+            # Dinero's values are unknown; the kind of voucher the payment is for is shown.
+            PaymentClass="PurchaseCreditNote" if target.refund else "PurchaseVoucher",
+            RelatedVoucherId=payment.VoucherGuid,  # type: ignore[arg-type]
+            ExternalReference=payment.ExternalReference,
+            PaymentDate=payment.PaymentDate.isoformat(),
+            Description=payment.Description,
+            Amount=money_json(payment.Amount),
+        )
+        for payment in payments
+    ]
+
+
+@routes.post(PATH, body=PurchaseVoucherCreditPaymentCreateModel, response=CreatedPaymentResponse)
+def create_purchase_payment(call: Call) -> CreatedPaymentResponse:
+    """With the purchase's current Timestamp; the answer's TimeStamp is its new one."""
+    key = call.guid("id")
+    body = call.body(PurchaseVoucherCreditPaymentCreateModel)
+    values = purchase_payments.PurchasePaymentValues(
+        deposit_account=body.DepositAccountNumber,
+        amount=Decimal(str(body.Amount)),
+        description=body.Description,
+        amount_in_foreign_currency=(
+            Decimal(str(body.AmountInForeignCurrency)) if body.AmountInForeignCurrency is not None else None
+        ),
+        payment_date=parse_date(body.PaymentDate, "PaymentDate") if body.PaymentDate else None,
+        external_reference=body.ExternalReference,
+        remainder_is_fee=body.RemainderIsFee,
+    )
+    row, payment = purchase_payments.add_payment(call.organization, key, body.Timestamp, values)
+    return CreatedPaymentResponse(
+        Guid=payment.Guid, TimeStamp=timestamp_of(row), RelatedVoucherGuid=payment.VoucherGuid  # type: ignore[arg-type]
+    )
+
+
+@routes.delete(PATH + "/{paymentId}/{timestamp}", response=DeletedPaymentResponse)
+def delete_purchase_payment(call: Call) -> DeletedPaymentResponse:
+    """Its entries are reversed; the answer's TimeStamp is the purchase's new one."""
+    row = purchase_payments.delete_payment(
+        call.organization, call.guid("id"), call.guid("paymentId"), call.params["timestamp"]
+    )
+    return DeletedPaymentResponse(TimeStamp=timestamp_of(row))

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from ..call import Call
 from ..domain.documents import DocumentData, payment_status
-from ..domain.statements import StatementLine, contact_lines
+from ..domain.statements import StatementLine, contact_lines, expenses
 from ..errors import CONTACT_WITHOUT_EMAIL, validation_error
 from ..formats import money_json, parse_lenient_datetime
 from ..http import ApiResponse
@@ -156,11 +156,14 @@ def _statement_of_query(call: Call, contact: Record) -> Statement:
 
 @routes.get(PATH, response=ContactStateOfAccount, query=QUERY)
 def get_state_of_account(call: Call) -> ContactStateOfAccount:
-    """Sales only: Expenses is always 0, as purchases are not emulated yet. Unknown contact: 404/40."""
+    """Income is what was invoiced to the contact, Expenses what was bought from it (its
+    credit purchases less purchase credit notes), in the period; the entries are the
+    sales side's. Unknown contact: 404/40."""
     contact = _contact(call)
     result = _statement_of_query(call, contact)
+    spent = expenses(call.organization, contact.key, _day(call.query("from"), "from"), _day(call.query("to"), "to"))
     return ContactStateOfAccount(
-        ContactGuid=contact.key, Income=money_json(result.income), Expenses=0.0, Entries=result.entries
+        ContactGuid=contact.key, Income=money_json(result.income), Expenses=money_json(spent), Entries=result.entries
     )
 
 
