@@ -17,6 +17,7 @@ from fake_dinero.domain.files import FILE_CONTENTS
 from fake_dinero.live import LiveServer
 
 from . import manual_voucher_calls as manual
+from . import purchase_calls as purchases
 from .file_calls import (
     ATTACHMENT_UPLOADS,
     FILES,
@@ -286,6 +287,19 @@ def test_a_ledger_item_naming_the_file_makes_it_used(api: httpx.Client) -> None:
     ref = add(api, item(FileGuid=guid))
     assert listed_guids(api, fileStatus="Used") == [guid]
     assert listed(api)[0]["Linked"][0]["VoucherGuid"] == ref["Id"]
+
+
+def test_a_purchase_voucher_naming_the_file_makes_it_used(api: httpx.Client) -> None:
+    guid = upload(api)
+    voucher = purchases.cash(api, FileGuid=guid)
+    assert [link["VoucherGuid"] for link in listed(api, fileStatus="Used")[0]["Linked"]] == [voucher["Guid"]]
+
+
+def test_a_purchase_credit_note_naming_the_file_makes_it_used(api: httpx.Client) -> None:
+    guid = upload(api)
+    response = purchases.credit_note_created(api, FileGuid=guid, ContactGuid=purchases.supplier(api))
+    assert response.status_code == 200, response.text
+    assert listed(api, fileStatus="Used")[0]["Linked"][0]["VoucherGuid"] == response.json()["Guid"]
 
 
 def test_file_status_takes_the_enums_number_as_php_sends_it(api: httpx.Client) -> None:

@@ -204,6 +204,18 @@ def _ledger_items() -> Collection:
     return LEDGER_ITEMS
 
 
+def _purchase_vouchers() -> Collection:
+    from .purchases import PURCHASE_VOUCHERS
+
+    return PURCHASE_VOUCHERS
+
+
+def _purchase_credit_notes() -> Collection:
+    from .purchase_credit_notes import PURCHASE_CREDIT_NOTES
+
+    return PURCHASE_CREDIT_NOTES
+
+
 def _attachments() -> Collection:
     from .attachments import ATTACHMENTS
 
@@ -223,6 +235,8 @@ LINK_SOURCES: list[LinkSource] = [
         lambda row: row.data.FileGuid,
         lambda org, row: row.data.BookedNumber if row.data.BookedNumber is not None else row.data.VoucherNumber,
     ),
+    LinkSource(_purchase_vouchers, lambda row: row.data.FileGuid, lambda org, row: row.data.VoucherNumber),
+    LinkSource(_purchase_credit_notes, lambda row: row.data.FileGuid, lambda org, row: row.data.CreditNoteNumber),
     LinkSource(
         _attachments,
         lambda row: row.data.FileGuid,
