@@ -8,6 +8,9 @@ Timestamp in the path, not in a body (Dinero's document).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
+
+from pydantic import StringConstraints
 
 from ..call import Call
 from ..domain import purchase_payments
@@ -15,16 +18,26 @@ from ..domain.dates import parse_date
 from ..domain.purchase_lines import exchange_rates
 from ..domain.versions import timestamp_of
 from ..formats import money_json
+from ..models import Amount, Bool, DineroModel, Int
 from ..routing import Routes
-from .payments import CreatedPaymentResponse, DeletedPaymentResponse, PaymentCreateModel, PaymentReadModel
+from .payments import CreatedPaymentResponse, DeletedPaymentResponse, PaymentReadModel, Text128
 
 routes = Routes(tag="PurchaseVoucherCreditPayments")
 
 PATH = "/v1/{organizationId}/purchase-vouchers/{id}/payments"
 
 
-class PurchaseVoucherCreditPaymentCreateModel(PaymentCreateModel):
-    """The same fields as a sales payment (Dinero's document lists them alike)."""
+class PurchaseVoucherCreditPaymentCreateModel(DineroModel):
+    """The fields of a sales payment, in the order Dinero's document lists them here."""
+
+    RemainderIsFee: Bool = False
+    Timestamp: str
+    DepositAccountNumber: Int
+    AmountInForeignCurrency: Amount | None = None
+    ExternalReference: Text128 | None = None
+    PaymentDate: str | None = None
+    Description: Annotated[str, StringConstraints(min_length=1)]
+    Amount: Amount
 
 
 @routes.get(PATH, response=list[PaymentReadModel])
