@@ -161,8 +161,8 @@ def _add_links(table: RouteTable, paths: dict[str, dict[str, Any]]) -> None:
     stateful client (schemathesis) can follow Dinero's flows: ``POST .../contacts``
     answers ``{ContactGuid}``, which every ``.../contacts/{guid}...`` operation takes.
 
-    The rule is Dinero's own shape: a POST whose answer has one ``...Guid`` property
-    links to the operations whose path (on any version) continues its path with one
+    The rule is Dinero's own shape: a POST whose answer names what it made (see
+    ``_created_guid``) links to the operations whose path (on any version) continues its path with one
     parameter and then only literal segments.
     """
     for create in table.operations:
@@ -187,10 +187,15 @@ def _add_links(table: RouteTable, paths: dict[str, dict[str, Any]]) -> None:
 
 
 def _created_guid(operation: Operation) -> str | None:
+    """The property naming what a create made: ``Guid`` (a read model or Dinero's
+    CreatedResponseModel), or the one ``...Guid`` of a model that has nothing else."""
     if operation.method != "POST" or not isinstance(operation.response, type):
         return None
-    fields = [name for name in operation.response.model_fields if name.endswith("Guid")]
-    return fields[0] if len(fields) == 1 and len(operation.response.model_fields) == 1 else None
+    names = list(operation.response.model_fields)
+    if "Guid" in names:
+        return "Guid"
+    fields = [name for name in names if name.endswith("Guid")]
+    return fields[0] if len(fields) == 1 and len(names) == 1 else None
 
 
 def _unversioned(path: str) -> str:

@@ -179,7 +179,7 @@ def update_purchase_voucher(call: Call) -> dict[str, Any]:
 
 @routes.put("/v1.1/{organizationId}/vouchers/purchase/{guid}", body=PurchaseVoucherUpdateModel,
             response=PurchaseVoucherReadModelV2)
-def update_purchase_voucher_v2(call: Call) -> dict[str, Any]:
+def update_purchase_voucher_with_tag_names(call: Call) -> dict[str, Any]:
     """Drafts only, with the current Timestamp. Supports AccountTagName."""
     return _update(call, keep_tags=True)
 
