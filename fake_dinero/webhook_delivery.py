@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -46,6 +47,8 @@ class Attempt:
     headers: dict[str, str]
     body: bytes
     queued: Record
+    at: datetime
+    """When it began, on the fake's clock (retries count from here)."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ class WebhookSender:
                     continue
                 uri, headers, body, queued = begun
                 self._in_flight.add((organization.id, key))
-                attempts.append(Attempt(organization.id, key, uri, headers, body, queued))
+                attempts.append(Attempt(organization.id, key, uri, headers, body, queued, now))
         return attempts
 
     def _settle(self, attempt: Attempt, outcome: Outcome) -> None:
@@ -146,7 +149,13 @@ class WebhookSender:
         organization = self.fake.world.organizations.get(attempt.organization_id)
         if organization is not None:
             webhooks.settle(
-                organization, attempt.key, attempt.queued, outcome.status_code, outcome.error, outcome.response
+                organization,
+                attempt.key,
+                attempt.queued,
+                attempt.at,
+                outcome.status_code,
+                outcome.error,
+                outcome.response,
             )
 
     def _views(self, attempts: list[Attempt]) -> list[dict[str, Any]]:

@@ -334,14 +334,16 @@ def settle(
     organization: Organization,
     key: str,
     queued: Record,
+    at: datetime,
     status_code: int | None,
     error: str | None = None,
     response: str | None = None,
 ) -> bool:
-    """Record an attempt's outcome: a 2xx answer delivers; anything else (an error
-    status, a refused connection, a timeout) is retried after ``RETRY_DELAYS``, until
-    the delivery is Failed. False when the delivery changed meanwhile (a reset, an
-    unsubscribe), so the outcome belongs to nothing any more."""
+    """Record the outcome of the attempt begun ``at`` (on the fake's clock): a 2xx
+    answer delivers; anything else (an error status, a refused connection, a timeout)
+    is retried ``RETRY_DELAYS`` after the attempt began, until the delivery is Failed.
+    False when the delivery changed meanwhile (a reset, an unsubscribe), so the
+    outcome belongs to nothing any more."""
     queue = organization.tables.get(QUEUE.name)
     deliveries_table = organization.tables.get(DELIVERIES.name)
     if queue is None or deliveries_table is None or queue.get(key) is not queued:
@@ -349,15 +351,14 @@ def settle(
     row = deliveries_table.get(key)
     if row is None:
         return False
-    now = organization.clock.now()
-    attempt = AttemptData(At=now, StatusCode=status_code, Error=error, Response=_clip(response))
+    attempt = AttemptData(At=at, StatusCode=status_code, Error=error, Response=_clip(response))
     attempts = [*row.data.Attempts, attempt]
     delivered = status_code is not None and 200 <= status_code < 300
     if delivered or len(attempts) >= MAX_ATTEMPTS:
         status, next_at = (DELIVERED if delivered else FAILED), None
         queue.purge([key])
     else:
-        status, next_at = PENDING, now + timedelta(seconds=RETRY_DELAYS[len(attempts) - 1])
+        status, next_at = PENDING, at + timedelta(seconds=RETRY_DELAYS[len(attempts) - 1])
         queue.update(queued, QueueData(NextAttemptAt=next_at))
     update = {"Attempts": attempts, "Status": status, "NextAttemptAt": next_at}
     deliveries_table.update(row, row.data.model_copy(update=update))

@@ -8,6 +8,10 @@ token is refused before anything else is looked at.
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import Field
+
 from ..call import Call
 from ..domain import webhooks
 from ..domain.webhooks import WebhookEventReadModel, WebhookSubscriptionReadModel
@@ -21,7 +25,8 @@ PATH = "/v1/{organizationId}/webhooks"
 
 
 class SubscribeToWebhookModel(DineroModel):
-    Uri: str | None = None
+    Uri: Annotated[str | None, Field(json_schema_extra={"format": "uri"})] = None
+    """Checked by the domain (an absolute http or https URI), so its message can say how to fix it."""
     EventId: str | None = None
 
 
