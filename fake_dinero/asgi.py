@@ -50,6 +50,7 @@ class _Door:
         self.fake = fake
         self._sender: asyncio.Task[None] | None = None
         self._sending: asyncio.Lock | None = None
+        self._sending_loop: asyncio.AbstractEventLoop | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -96,14 +97,17 @@ class _Door:
             return await self.fake.webhooks.apump()
 
     def _lock(self) -> asyncio.Lock:
-        """One sender at a time (made in the server's loop, where it is used)."""
-        if self._sending is None:
-            self._sending = asyncio.Lock()
+        """One sender at a time, per event loop (a test client may run each request in a loop of its own)."""
+        loop = asyncio.get_running_loop()
+        if self._sending is None or self._sending_loop is not loop:
+            self._sending, self._sending_loop = asyncio.Lock(), loop
         return self._sending
 
     def _start_sender(self) -> None:
-        if (self._sender is None or self._sender.done()) and self.fake.webhooks.pending():
-            self._sender = asyncio.get_running_loop().create_task(self._send_while_pending())
+        loop = asyncio.get_running_loop()
+        running = self._sender is not None and not self._sender.done() and self._sender.get_loop() is loop
+        if not running and self.fake.webhooks.pending():
+            self._sender = loop.create_task(self._send_while_pending())
 
     async def _send_while_pending(self) -> None:
         webhooks = self.fake.webhooks

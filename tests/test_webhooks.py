@@ -22,6 +22,7 @@ from fake_dinero.live import LiveServer
 from fake_dinero.world import ConnectClient, ConnectUser, World
 
 from . import manual_voucher_calls as vouchers
+from . import sales_calls as sales
 from .support import BASE_URL, ORG, FakeTransport, bearer, dinero_error, login
 from .webhook_calls import (
     HOOK,
@@ -56,7 +57,8 @@ def hooks() -> Iterator[respx.MockRouter]:
 def test_the_events_include_entries_and_each_resource_with_a_description(connected: httpx.Client) -> None:
     events = connected.get(f"{WEBHOOKS}/events").json()
     assert [event["EventId"] for event in events] == [
-        "entries", "contacts", "products", "invoices", "creditnotes", "tradeoffers"
+        "entries", "contacts", "products", "invoices", "creditnotes", "tradeoffers",
+        "manualvouchers", "purchasevouchers", "purchasecreditnotes",
     ]
     assert all(set(event) == {"EventId", "Description"} and event["Description"] for event in events)
 
@@ -152,6 +154,18 @@ def test_a_booked_voucher_delivers_its_entries_in_one_delivery(
     posted = [row.key for row in ledger.entries(world.organizations[ORG]) if row.data.VoucherGuid == voucher["Guid"]]
     assert (payload["EventId"], payload["Action"], payload["VoucherGuid"]) == ("entries", "Created", voucher["Guid"])
     assert sorted(payload["Guids"]) == sorted(posted) and len(posted) > 2
+
+
+def test_an_invoice_is_delivered_as_created_then_as_updated_when_booked(
+    connected: httpx.Client, hooks: respx.MockRouter
+) -> None:
+    subscribe(connected, "invoices")
+    guid = sales.create_invoice(connected, sales.customer(connected))["Guid"]
+    sales.book(connected, f"{sales.INVOICES}/{guid}")
+    payloads = [httpx.Response(200, content=call.request.content).json() for call in hooks["hook"].calls]
+    assert [(p["EventId"], p["Action"], p["Guids"]) for p in payloads] == [
+        ("invoices", "Created", [guid]), ("invoices", "Updated", [guid])
+    ]
 
 
 def test_only_subscribed_events_are_delivered(connected: httpx.Client, hooks: respx.MockRouter) -> None:

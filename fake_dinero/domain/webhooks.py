@@ -49,6 +49,9 @@ EVENTS: dict[str, str] = {
     "invoices": "A sales invoice was created, updated (e.g. booked or paid) or deleted.",
     "creditnotes": "A sales credit note was created, updated (e.g. booked) or deleted.",
     "tradeoffers": "A trade offer was created, updated or deleted.",
+    "manualvouchers": "A manual voucher was created, updated (e.g. booked) or deleted.",
+    "purchasevouchers": "A purchase voucher was created, updated (e.g. booked or paid) or deleted.",
+    "purchasecreditnotes": "A purchase credit note was created, updated (e.g. booked) or deleted.",
 }
 """Event id -> what it tells of. Inferred: Dinero names only the entries event; the rest
 are its resources by their path names, one event per resource whose payload's
@@ -65,6 +68,9 @@ _SOURCES: dict[str, Callable[[Record], str]] = {
     "products": lambda row: "products",
     "sales": _sales_event,
     "tradeoffers": lambda row: "tradeoffers",
+    "manual_vouchers": lambda row: "manualvouchers",
+    "purchase_vouchers": lambda row: "purchasevouchers",
+    "purchase_credit_notes": lambda row: "purchasecreditnotes",
 }
 """Collection name -> the event a change of one of its rows is."""
 
