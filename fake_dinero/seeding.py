@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import heapq
 import itertools
+import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from faker import Faker
 
     from .domain.documents import DocumentData
+    from .domain.purchase_payments import PurchasePaymentValues
 
 _PRODUCT_WORDS = (
     "Konsulenttime", "Kaffebønner", "Rengøring", "Webdesign", "Montering", "Kontorstol",
@@ -131,6 +133,14 @@ MONTHLY_RENT = Decimal("12500.00")
 """Including VAT: I25 takes the VAT out to Købsmoms."""
 MONTHLY_SALARIES = Decimal("38000.00")
 
+SUPPLIER_NAME = "Grossisten A/S"
+"""The wholesaler the year buys goods from on credit, once a month."""
+GOODS_ACCOUNT = 2000
+SUPPLIER_DAYS = 14
+"""A supplier invoice is due this many days after it is dated, and paid on the day."""
+PURCHASE_RANGE_DKK = (4000, 15000)
+"""The least and most a monthly purchase of goods costs, incl. VAT."""
+
 LEDGER_EXPENSES = (
     (2, "Annoncer, Facebook", 4000, Decimal("2495.00")),
     (4, "Kontorartikler", 7200, Decimal("1137.50")),
@@ -150,7 +160,8 @@ _WORDS = {"Invoice": "faktura", "CreditNote": "kreditnota"}
 _GERMAN_CITIES = (("20095", "Hamburg"), ("10115", "Berlin"), ("80331", "München"), ("50667", "Köln"))
 
 YEAR_COUNTS = (
-    "contacts", "products", "invoices", "creditNotes", "payments", "manualVouchers", "ledgerItems", "entries",
+    "contacts", "products", "invoices", "creditNotes", "payments", "manualVouchers", "ledgerItems", "purchases",
+    "purchasePayments", "entries",
 )
 """What ``book_year`` reports it made, in this order."""
 
@@ -160,8 +171,10 @@ def book_year(organization: Organization) -> dict[str, int]:
     clock's date: customers and products, invoices on dates spread over each
     month (most paid on time, some partly, one with the remainder written off,
     one never; a few credited), rent and salaries every month as manual
-    vouchers, the share capital on the first day, and a handful of expenses
-    through the ledger. The clock is not moved: dates are the vouchers' own.
+    vouchers, the share capital on the first day, a handful of expenses through
+    the ledger, and goods bought on credit from a wholesaler every month, paid
+    when due (the last one may still be owed). The clock is not moved: dates are
+    the vouchers' own.
 
     The previous year is booked in full so its reports (result, balance,
     saldo) show a whole year and the current year opens with its primo.
@@ -180,13 +193,18 @@ def book_year(organization: Organization) -> dict[str, int]:
         for _ in range(YEAR_FOREIGN_CUSTOMERS)
     ]
     products = _add_products(organization, fake, YEAR_PRODUCTS, len(organization.table(PRODUCTS)) + 1)
-    year = _Year(organization, fake, today, customers, foreign, products)
+    supplier = organization.table(CONTACTS).insert(organization.world.new_guid(), _supplier()).key
+    year = _Year(organization, fake, today, customers, foreign, products, supplier)
     year.plan(first)
     year.run()
     counts = Counter(year.counts)
-    counts.update(contacts=len(customers) + len(foreign), products=len(products))
+    counts.update(contacts=len(customers) + len(foreign) + 1, products=len(products))
     counts["entries"] = _entry_count(organization) - entries_before
     return {name: counts[name] for name in YEAR_COUNTS}
+
+
+def _purchases_random(organization: Organization, day: date) -> random.Random:
+    return random.Random(f"{organization.world.seed}:purchases:{day.isoformat()}")
 
 
 def _today(organization: Organization) -> date:
@@ -211,6 +229,13 @@ def require_year_possible(organization: Organization) -> date:
 def _entry_count(organization: Organization) -> int:
     ledger.settle(organization)
     return len(organization.table(ledger.ENTRIES))
+
+
+def _supplier() -> ContactCreateModel:
+    return ContactCreateModel.model_validate({
+        "Name": SUPPLIER_NAME, "CountryKey": "DK", "IsPerson": False, "Street": "Industrivej 12",
+        "ZipCode": "2600", "City": "Glostrup", "VatNumber": "DK12345674", "Email": "faktura@grossisten.dk",
+    })
 
 
 def _german_contact(fake: Faker) -> ContactCreateModel:
@@ -254,6 +279,7 @@ class _Year:
     customers: list[str]
     foreign: list[str]
     products: list[str]
+    supplier: str
     counts: Counter[str] = field(default_factory=Counter)
     _events: list[tuple[date, int, Callable[[], None]]] = field(default_factory=list)
     _order: itertools.count[int] = field(default_factory=itertools.count)
@@ -297,6 +323,8 @@ class _Year:
         self.at(last, lambda: self._manual(last, f"Løn {name}", SALARY_ACCOUNT, "none", MONTHLY_SALARIES))
         count = self.random.randint(*INVOICES_PER_MONTH)
         days = sorted(self.random.randint(1, last.day) for _ in range(count))
+        bought = first.replace(day=10)
+        self.at(bought, lambda: self._purchase(bought))
         return [self._invoice(first.replace(day=day)) for day in days]
 
     def _invoice(self, day: date) -> _Invoice:
@@ -333,6 +361,31 @@ class _Year:
         draft = create_manual_voucher(self.organization, day, [line])
         book_manual_voucher(self.organization, draft.key, None)
         self.counts["manualVouchers"] += 1
+
+    def _purchase(self, day: date) -> None:
+        """Goods bought on credit from the wholesaler, booked, and paid from the bank on
+        the day they are due (if that day has come)."""
+        from .domain.purchase_lines import PurchaseLine
+        from .domain.purchase_payments import PurchasePaymentValues
+        from .domain.purchases import PurchaseValues, book_purchase_voucher, create_purchase_voucher
+
+        # A stream of its own (by the day), so the invoices' draws stay as they were.
+        cost = Decimal(_purchases_random(self.organization, day).randint(*PURCHASE_RANGE_DKK))
+        due = day + timedelta(days=SUPPLIER_DAYS)
+        line = PurchaseLine(Description=f"Varekøb {_MONTHS[day.month - 1]}", AccountNumber=GOODS_ACCOUNT, Amount=cost)
+        values = PurchaseValues("credit", [line], day, due, contact_guid=self.supplier)
+        draft = create_purchase_voucher(self.organization, values)
+        booked = book_purchase_voucher(self.organization, draft.key, None)
+        self.counts["purchases"] += 1
+        text = f"Betaling købsbilag {booked.data.VoucherNumber}, {SUPPLIER_NAME}"
+        payment = PurchasePaymentValues(BANK, cost, text, payment_date=due)
+        self.at(due, lambda: self._pay_purchase(booked.key, payment))
+
+    def _pay_purchase(self, key: str, payment: PurchasePaymentValues) -> None:
+        from .domain.purchase_payments import add_payment
+
+        add_payment(self.organization, key, None, payment)
+        self.counts["purchasePayments"] += 1
 
     def _expense(self, day: date, text: str, account: int, amount: Decimal) -> None:
         """An expense paid from the bank, through the ledger: added, sent to booking and

@@ -16,6 +16,7 @@ from fake_dinero import Clock, FakeDinero, World
 from fake_dinero.domain.documents import SALES, amount_owed, paid_amount
 from fake_dinero.domain.ledger import entries as ledger_entries
 from fake_dinero.domain.ledger_item_models import LEDGER_ITEMS
+from fake_dinero.domain.purchases import PURCHASE_VOUCHERS
 from fake_dinero.resources.contacts import CONTACTS
 from fake_dinero.seeding import MONTHLY_RENT, MONTHLY_SALARIES, YEAR_COUNTS
 from fake_dinero.world import Organization
@@ -133,3 +134,14 @@ def test_the_year_is_refused_when_the_previous_year_cannot_be_booked(
     clock.set(START.replace(year=2030))
     dinero_error(api.post("/_fake/seed", json={"scenario": "year"}), 400, 42)
     assert len(fake.world.organizations[ORG].table(CONTACTS)) == 0
+
+
+def test_the_year_buys_goods_on_credit_every_month_and_pays_them_when_due(fake: FakeDinero) -> None:
+    made = fake.control.seed("year")
+    books = fake.world.organizations[ORG]
+    purchases = [row.data for row in books.table(PURCHASE_VOUCHERS)]
+    assert len(purchases) == made["purchases"] == 14  # January 2025 to February 2026
+    assert all(data.booked and data.credit for data in purchases)
+    paid = [data for data in purchases if data.Payments]
+    assert len(paid) == made["purchasePayments"] == 14
+    assert all(data.Payments[0].PaymentDate == data.PaymentDate for data in paid)
