@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any, get_args
@@ -98,3 +99,11 @@ def test_stored_money_is_decimal_never_float() -> None:
         if annotation is float
     ]
     assert floats == []
+
+
+def test_a_snapshot_file_carries_every_table_of_a_booked_year() -> None:
+    source = FakeDinero(World.with_demo(clock=Clock(START)))
+    source.control.seed("year")
+    target = FakeDinero(World.with_demo(clock=Clock(START)))
+    target.control.import_(json.loads(json.dumps(source.control.export())))
+    assert target.control.dump() == source.control.dump()
