@@ -118,7 +118,8 @@ class Report:
 
 
 def _media(media_type: str) -> str:
-    return media_type.split(";", 1)[0].strip().lower()
+    media = media_type.split(";", 1)[0].strip().lower()
+    return _upstream.MEDIA_SPELLINGS.get(media, media)
 
 
 class _Differ(SchemaDiffer):

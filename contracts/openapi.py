@@ -108,11 +108,24 @@ def _operation(operation: Operation, models: dict[type[BaseModel], str]) -> dict
             "required": not operation.body_optional,
             "content": {media: {"schema": _schema_of(operation.body, models, "validation")}},
         }
+    if operation.multipart:
+        parts = {name: {"type": "string", "format": "binary"} for name in operation.multipart}
+        document["requestBody"] = {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "required": list(parts), "properties": parts},
+                    "encoding": {name: {} for name in parts},
+                }
+            },
+        }
     ok: dict[str, Any] = {"description": "OK"}
     if operation.response is not None:
         ok["content"] = {"application/json": {"schema": _schema_of(operation.response, models, "serialization")}}
     if operation.pdf:
         ok.setdefault("content", {})["application/octet-stream"] = {"schema": {"type": "string", "format": "binary"}}
+    for media in operation.binary:
+        ok.setdefault("content", {})[media] = {"schema": {"type": "string", "format": "binary"}}
     responses: dict[str, Any] = {"200": ok}
     for status in _answers(operation):
         responses[str(status)] = _answer(status, operation.answer_body)
@@ -217,6 +230,8 @@ def _query_parameter(param: Any) -> dict[str, Any]:
         schema["format"] = param.format
     if param.default is not None:
         schema["default"] = param.default
+    if param.enum:
+        schema["enum"] = list(param.enum)
     return {"name": param.name, "in": "query", "schema": schema}
 
 

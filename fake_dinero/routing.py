@@ -33,6 +33,8 @@ class QueryParam:
     type: str = "string"
     default: Any = None
     format: str | None = None
+    enum: tuple[str, ...] = ()
+    """The values Dinero's document allows (its enums), in its order."""
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,14 @@ class Operation:
     """The body may be left out (Dinero's TimestampObject bodies)."""
     form: bool = False
     """The body is ``application/x-www-form-urlencoded`` (the token endpoints)."""
+    multipart: tuple[str, ...] = ()
+    """The body is ``multipart/form-data`` with these file parts (uploads)."""
     response: Any = None
     """The 200 answer's model, ``list[Model]``, or None for Dinero's empty 200."""
     pdf: bool = False
     """The 200 answer may also be a PDF (``Accept: application/octet-stream``)."""
+    binary: tuple[str, ...] = ()
+    """The 200 answer is bytes of one of these media types (a file download)."""
     integer_params: tuple[str, ...] = ()
     """Path parameters that are integers in Dinero's document (a reminder's ``id``)."""
     query: Any = ()

@@ -32,6 +32,7 @@ routes = Routes(tag="Files")
 PATH = "/v1/{organizationId}/files"
 UPLOAD_ANSWERS = (400, 401, 403, 404, 413, 429)
 """413: a file over 6 MB."""
+DOWNLOAD_TYPES = tuple(sorted(set(files.CONTENT_TYPES.values())))
 DEFAULT_PAGE_SIZE = 1000
 """Dinero's document: the file list's pageSize defaults to 1000 (other lists: 100)."""
 
@@ -146,7 +147,7 @@ def uploaded_file(call: Call) -> tuple[str, bytes]:
 # -- operations ----------------------------------------------------------------------
 
 
-@routes.post(PATH, response=FileSavedReadModel, answers=UPLOAD_ANSWERS)
+@routes.post(PATH, response=FileSavedReadModel, answers=UPLOAD_ANSWERS, multipart=("file",))
 def upload_file(call: Call) -> FileSavedReadModel:
     """Multipart, one file part (any part name; the ``fileName`` query names the file when
     given). PDF, JPEG, JPG, PNG or GIF (400/67; no extension 400/68), at most 6 MB
@@ -156,7 +157,7 @@ def upload_file(call: Call) -> FileSavedReadModel:
     return FileSavedReadModel(FileGuid=row.key)
 
 
-@routes.post(PATH + "/attachment", response=FileSavedReadModel, answers=UPLOAD_ANSWERS)
+@routes.post(PATH + "/attachment", response=FileSavedReadModel, answers=UPLOAD_ANSWERS, multipart=("file",))
 def upload_attachment_file(call: Call) -> FileSavedReadModel:
     """As an upload to the archive, but the file stays out of it: only attachments use it."""
     name, content = uploaded_file(call)
@@ -227,7 +228,7 @@ def _page_window(call: Call) -> tuple[int, int]:
         QueryParam("extensions", "array"),
         QueryParam("uploadedBefore"),
         QueryParam("uploadedAfter"),
-        QueryParam("fileStatus", default="All"),
+        QueryParam("fileStatus", default="All", enum=FILE_STATUSES),
         QueryParam("page", "integer", 0, "int32"),
         QueryParam("pageSize", "integer", DEFAULT_PAGE_SIZE, "int32"),
     ),
@@ -254,7 +255,7 @@ def _disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-@routes.get(PATH + "/{fileGuid}", pdf=True)
+@routes.get(PATH + "/{fileGuid}", binary=DOWNLOAD_TYPES)
 def download_file(call: Call) -> ApiResponse:
     """The bytes as uploaded, typed by extension (application/pdf, image/jpeg, image/png,
     image/gif), with the file's name in Content-Disposition."""
