@@ -98,17 +98,11 @@ class Condition:
         return self.value in actual
 
 
-def list_page(
-    call: Call,
-    table: Table,
-    rules: ListRules,
-    *,
-    parent: str | None = None,
-    where: Callable[[Record], bool] | None = None,
-) -> dict[str, Any]:
-    """One page of ``table`` as Dinero's list envelope, per the request's query."""
+def page_window(call: Call, default_page_size: int = DEFAULT_PAGE_SIZE) -> tuple[int, int]:
+    """The request's ``page`` (0-based) and ``pageSize`` (1 to 1000), refused with 400/43
+    outside them, as every paged operation of Dinero's refuses them."""
     page = call.query_int("page", 0)
-    page_size = call.query_int("pageSize", DEFAULT_PAGE_SIZE)
+    page_size = call.query_int("pageSize", default_page_size)
     if page_size > MAX_PAGE_SIZE or page_size < 1:
         raise DineroError(
             400,
@@ -118,6 +112,19 @@ def list_page(
         )
     if page < 0:
         raise DineroError(400, LIMIT_EXCEEDED, "Limit Exceeded", {"page": f"page must be 0 or more; it was {page}."})
+    return page, page_size
+
+
+def list_page(
+    call: Call,
+    table: Table,
+    rules: ListRules,
+    *,
+    parent: str | None = None,
+    where: Callable[[Record], bool] | None = None,
+) -> dict[str, Any]:
+    """One page of ``table`` as Dinero's list envelope, per the request's query."""
+    page, page_size = page_window(call)
     deleted_only = call.query_bool("deletedOnly", False)
     changed = changed_keys(call, table) if rules.changes_since else None
     conditions = parse_query_filter(call.query("queryFilter"), rules.filterable, table.collection.field_names)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import NOT_BOOKED, DineroError, not_found, validation_error
 from ..formats import money
-from ..store import Record
+from ..store import Record, Table
 from .chart import CREDITORS, DEPOSIT_ACCOUNTS, PAYMENT_FEES, deposit_account
 from .dates import today
 from .documents import PaymentData
@@ -109,7 +109,7 @@ def payable(organization: Organization, key: str, live: bool = True) -> Payable:
     return Payable(note, refund=True)
 
 
-def _table(organization: Organization, target: Payable):  # type: ignore[no-untyped-def]
+def _table(organization: Organization, target: Payable) -> Table:
     return organization.table(PURCHASE_CREDIT_NOTES if target.refund else PURCHASE_VOUCHERS)
 
 

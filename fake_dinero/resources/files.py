@@ -22,9 +22,9 @@ from python_multipart.multipart import parse_options_header
 from ..call import Call
 from ..domain import files
 from ..domain.files import FILE_STATUSES, FileSavedReadModel, FilteredFileReadModel
-from ..errors import LIMIT_EXCEEDED, NOT_MULTIPART, DineroError, validation_error
+from ..errors import NOT_MULTIPART, DineroError, validation_error
 from ..http import ApiResponse
-from ..listing import MAX_PAGE_SIZE
+from ..listing import page_window
 from ..routing import QueryParam, Routes
 
 routes = Routes(tag="Files")
@@ -207,20 +207,6 @@ def _file_status(call: Call) -> str:
     raise validation_error({"fileStatus": f"'{raw}' is not a file status. Use All, Used or Unused."})
 
 
-def _page_window(call: Call) -> tuple[int, int]:
-    """``page`` (0-based) and ``pageSize`` (1 to 1000, default 1000), refused as the other lists refuse them."""
-    page = call.query_int("page", 0)
-    page_size = call.query_int("pageSize", DEFAULT_PAGE_SIZE)
-    if page_size > MAX_PAGE_SIZE or page_size < 1:
-        raise DineroError(
-            400, LIMIT_EXCEEDED, "Limit Exceeded",
-            {"pageSize": f"pageSize must be between 1 and {MAX_PAGE_SIZE}; it was {page_size}."},
-        )
-    if page < 0:
-        raise DineroError(400, LIMIT_EXCEEDED, "Limit Exceeded", {"page": f"page must be 0 or more; it was {page}."})
-    return page, page_size
-
-
 @routes.get(
     PATH,
     response=list[FilteredFileReadModel],
@@ -237,7 +223,7 @@ def list_files(call: Call) -> list[dict[str, Any]]:
     """The archive, newest upload first (attachment-only uploads are not in it). A plain
     array, not a paged envelope. Dates are inclusive days in UTC; a file is Used once a
     voucher, ledger item or document attachment names it."""
-    page, page_size = _page_window(call)
+    page, page_size = page_window(call, DEFAULT_PAGE_SIZE)
     rows = files.archived_files(
         call.organization,
         extensions=_extensions(call),
