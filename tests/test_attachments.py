@@ -195,3 +195,11 @@ def test_a_booked_invoice_keeps_its_attachments(api: httpx.Client) -> None:
     bind(api, document, file_guid)
     book(api, f"{INVOICES}/{document}")
     assert [item["FileGuid"] for item in attached(api, document)] == [file_guid]
+
+
+def test_an_invoice_is_mailed_with_the_files_bound_to_it(api: httpx.Client, fake: FakeDinero) -> None:
+    guid = booked_invoice(api)
+    bind(api, guid, upload(api, "handelsbetingelser.pdf"), "Handelsbetingelser.pdf")
+    response = api.post(f"{INVOICES}/{guid}/email", json={})
+    assert response.status_code == 200, response.text
+    assert fake.control.outbox()[0]["BoundFiles"] == ["Handelsbetingelser.pdf"]

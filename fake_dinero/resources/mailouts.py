@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ..call import Call
+from ..domain.attachments import attachments
 from ..domain.documents import (
     DOCUMENT_NAMES,
     SALES,
@@ -119,6 +120,8 @@ class MailoutData(BaseModel):
     Bcc: str | None = None
     Attachment: str | None = None
     """The file name of the PDF attached, if one was."""
+    BoundFiles: list[str] = Field(default_factory=list)
+    """The names of the files bound to the document (``attachments``), sent with it."""
     VoucherGuid: str | None = None
     VoucherType: str | None = None
     ContactGuid: str | None = None
@@ -157,6 +160,7 @@ def send_email(
     voucher_type: str | None = None,
     attachment: str | None = None,
     require_link: bool = True,
+    bound_files: list[str] | None = None,
 ) -> EmailSentModel:
     """Check an e-mail as Dinero would and record it; the template fills what the body leaves out.
 
@@ -184,6 +188,7 @@ def send_email(
         CCToSender=bool(mail.CcToSender), Attachment=attachment if attach else None,
         Bcc="trustpilot" if mail.ShouldAddTrustPilotEmailAsBcc else None,
         VoucherGuid=parent if voucher_type else None, VoucherType=voucher_type, ContactGuid=contact_guid,
+        BoundFiles=bound_files or [],
     )
     return EmailSentModel(Recipients=[EmailRecipientModel(Email=address) for address in recipients])
 
@@ -292,6 +297,7 @@ def email_voucher(call: Call, table: Table, kind: Kind, mailout_type: str = "Mai
     sent = send_email(
         call, mail, parent=row.key, contact_guid=data.ContactGuid, mailout_type=mailout_type, template=template,
         missing_receiver_code=NO_RECEIVER_EMAIL, voucher_type=kind, attachment=f"{template.Subject}.pdf",
+        bound_files=[bound.data.FileName for bound in attachments(call.organization, row.key)],
     )
     changes: dict[str, Any] = {}
     if kind == "TradeOffer":
