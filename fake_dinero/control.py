@@ -58,7 +58,8 @@ def seed_scenario(
 ) -> dict[str, int]:
     """Seed ``scenario`` (KeyError when unknown) plus ``contacts`` and ``products`` more;
     the counts of what was made: contacts and products, and for a scenario that books
-    a year also invoices, creditNotes, payments, manualVouchers, ledgerItems and entries."""
+    a year also invoices, creditNotes, payments, manualVouchers, ledgerItems, purchases,
+    purchasePayments and entries."""
     chosen = SCENARIOS[scenario] if scenario is not None else Scenario()
     counts = {"contacts": chosen.contacts + contacts, "products": chosen.products + products}
     if chosen.books_a_year:
