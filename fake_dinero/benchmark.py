@@ -220,10 +220,11 @@ def _book_in_domain(organization: Organization, customers: list[str], count: int
     """The same invoices through the functions the handlers call, without HTTP: bind
     the body, create the draft; book; pay."""
     from fake_dinero.domain import sales
+    from fake_dinero.domain.documents import PaymentValues
     from fake_dinero.resources.document_binding import bind_document
     from fake_dinero.resources.document_models import InvoiceCreateModel
 
-    payment = sales.PaymentValues(DEPOSIT_ACCOUNT, Decimal(PAID), "Indbetaling")
+    payment = PaymentValues(DEPOSIT_ACCOUNT, Decimal(PAID), "Indbetaling")
 
     def create(index: int) -> str:
         body = InvoiceCreateModel.model_validate(

@@ -37,8 +37,7 @@ from .world import Organization
 if TYPE_CHECKING:
     from faker import Faker
 
-    from .domain.documents import DocumentData
-    from .domain.purchase_payments import PurchasePaymentValues
+    from .domain.documents import DocumentData, PaymentValues
 
 _PRODUCT_WORDS = (
     "Konsulenttime", "Kaffebønner", "Rengøring", "Webdesign", "Montering", "Kontorstol",
@@ -365,8 +364,8 @@ class _Year:
     def _purchase(self, day: date) -> None:
         """Goods bought on credit from the wholesaler, booked, and paid from the bank on
         the day they are due (if that day has come)."""
+        from .domain.documents import PaymentValues
         from .domain.purchase_lines import PurchaseLine
-        from .domain.purchase_payments import PurchasePaymentValues
         from .domain.purchases import PurchaseValues, book_purchase_voucher, create_purchase_voucher
 
         # A stream of its own (by the day), so the invoices' draws stay as they were.
@@ -378,10 +377,10 @@ class _Year:
         booked = book_purchase_voucher(self.organization, draft.key, None)
         self.counts["purchases"] += 1
         text = f"Betaling købsbilag {booked.data.VoucherNumber}, {SUPPLIER_NAME}"
-        payment = PurchasePaymentValues(BANK, cost, text, payment_date=due)
+        payment = PaymentValues(BANK, cost, text, payment_date=due)
         self.at(due, lambda: self._pay_purchase(booked.key, payment))
 
-    def _pay_purchase(self, key: str, payment: PurchasePaymentValues) -> None:
+    def _pay_purchase(self, key: str, payment: PaymentValues) -> None:
         from .domain.purchase_payments import add_payment
 
         add_payment(self.organization, key, None, payment)
@@ -492,8 +491,8 @@ class _Year:
         self, kind: str, key: str, day: date, amount: Decimal, text: str, *, remainder_is_fee: bool = False
     ) -> None:
         """A payment into (a refund out of) the bank of ``amount`` in the document's currency."""
-        from .domain.documents import SALES
-        from .domain.sales import PaymentValues, add_payment
+        from .domain.documents import SALES, PaymentValues
+        from .domain.sales import add_payment
         from .pricing import in_dkk
 
         data: DocumentData = self.organization.table(SALES).require(key, "Guid").data

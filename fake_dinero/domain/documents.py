@@ -12,6 +12,7 @@ trade offers have their own table and never book.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Literal
@@ -74,6 +75,28 @@ class PaymentData(BaseModel):
     """The remainder ``RemainderIsFee`` settled, in the document's currency."""
     ByLedgerItem: bool = False
     """Booked by a ledger line paying the document (``IsPaymentForVoucherId``)."""
+
+
+@dataclass(frozen=True)
+class PaymentValues:
+    """A payment as a client describes it (of a sales document or a purchase); ``amount`` is DKK."""
+
+    deposit_account: int
+    amount: Decimal
+    description: str
+    amount_in_foreign_currency: Decimal | None = None
+    payment_date: date | None = None
+    external_reference: str | None = None
+    remainder_is_fee: bool = False
+
+
+def settled_by(payments: list[PaymentData], currency: str) -> Decimal:
+    """What payments (and written-off remainders) settled, in the currency of what they pay."""
+    total = Decimal(0)
+    for payment in payments:
+        amount = payment.AmountInForeignCurrency if currency != "DKK" else payment.Amount
+        total += (amount or Decimal(0)) + payment.WrittenOff
+    return total
 
 
 class HistoryData(BaseModel):
@@ -162,11 +185,7 @@ def document_totals(organization: Organization, data: DocumentData) -> Totals:
 
 def paid_amount(data: DocumentData) -> Decimal:
     """What payments (and written-off remainders) settled, in the document's currency."""
-    total = Decimal(0)
-    for payment in data.Payments:
-        amount = payment.AmountInForeignCurrency if data.Currency != "DKK" else payment.Amount
-        total += (amount or Decimal(0)) + payment.WrittenOff
-    return total
+    return settled_by(data.Payments, data.Currency)
 
 
 def amount_owed(organization: Organization, data: DocumentData) -> Decimal:

@@ -26,7 +26,7 @@ from ..models import DineroDateTime, DineroModel, Guid
 from ..store import Collection, Record
 from .chart import CREDITORS
 from .dates import today
-from .documents import PaymentData
+from .documents import PaymentData, settled_by
 from .ledger import Voucher, post, reverse
 from .numbering import choose_number, use_number
 from .purchase_lines import (
@@ -107,11 +107,7 @@ def is_standalone(organization: Organization, data: PurchaseCreditNoteData) -> b
 
 def refund_outstanding(organization: Organization, data: PurchaseCreditNoteData) -> Decimal:
     """What the supplier still owes back on a standalone credit note, in its currency."""
-    refunded = sum(
-        ((p.AmountInForeignCurrency if data.Currency != "DKK" else p.Amount) or Decimal(0)) + p.WrittenOff
-        for p in data.Payments
-    )
-    return total_owed(organization, data.Lines) - refunded
+    return total_owed(organization, data.Lines) - settled_by(data.Payments, data.Currency)
 
 
 def credit_note_status(organization: Organization, data: PurchaseCreditNoteData) -> str:

@@ -14,7 +14,6 @@ as Dinero's guide says.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,7 @@ from ..formats import money
 from ..store import Record, Table
 from .chart import CREDITORS, DEPOSIT_ACCOUNTS, PAYMENT_FEES, deposit_account
 from .dates import today
-from .documents import PaymentData
+from .documents import PaymentData, PaymentValues
 from .ledger import Posting, Voucher, post, reverse
 from .purchase_credit_notes import PURCHASE_CREDIT_NOTES, is_standalone, refund_outstanding
 from .purchase_lines import to_dkk
@@ -41,17 +40,6 @@ if TYPE_CHECKING:
 EXCHANGE_DIFFERENCES = 2400
 """Valutakursdifferencer, import: where a payment's exchange-rate difference is booked."""
 ID_NAME = "id"
-
-
-@dataclass(frozen=True)
-class PurchasePaymentValues:
-    deposit_account: int
-    amount: Decimal
-    description: str
-    amount_in_foreign_currency: Decimal | None = None
-    payment_date: date | None = None
-    external_reference: str | None = None
-    remainder_is_fee: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,7 +102,7 @@ def _table(organization: Organization, target: Payable) -> Table:
 
 
 def add_payment(
-    organization: Organization, key: str, timestamp: str | None, values: PurchasePaymentValues
+    organization: Organization, key: str, timestamp: str | None, values: PaymentValues
 ) -> tuple[Record, PaymentData]:
     """Pay (or be refunded) with the purchase's current Timestamp (58)."""
     target = payable(organization, key)

@@ -32,7 +32,7 @@ from ..models import DineroModel, Guid, Money
 from ..store import Collection, Record
 from .chart import CREDITORS, DEPOSIT_ACCOUNTS, deposit_account
 from .dates import today
-from .documents import PaymentData
+from .documents import PaymentData, settled_by
 from .ledger import Voucher, post, reverse
 from .numbering import choose_number, use_number
 from .purchase_lines import (
@@ -155,11 +155,7 @@ def outstanding(organization: Organization, data: PurchaseVoucherData) -> Decima
     """What is still owed to the supplier, in the purchase's currency: the total less
     payments (and written-off remainders), less purchase credit notes for it. A
     credit note never makes a purchase overpaid."""
-    paid = sum(
-        ((p.AmountInForeignCurrency if data.CurrencyKey != "DKK" else p.Amount) or Decimal(0)) + p.WrittenOff
-        for p in data.Payments
-    )
-    left = total_owed(organization, data.Lines) - paid
+    left = total_owed(organization, data.Lines) - settled_by(data.Payments, data.CurrencyKey)
     return left - min(data.Credited, max(left, Decimal(0)))
 
 

@@ -9,7 +9,6 @@ seeding and the control plane all book through here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -37,6 +36,7 @@ from .documents import (
     HistoryData,
     Kind,
     PaymentData,
+    PaymentValues,
     document_totals,
     new_key,
     outstanding,
@@ -152,19 +152,6 @@ def _sales_number_taken(organization: Organization, number: int) -> bool:
 
 
 # -- payments ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PaymentValues:
-    """A payment as a client describes it; ``amount`` is DKK."""
-
-    deposit_account: int
-    amount: Decimal
-    description: str
-    amount_in_foreign_currency: Decimal | None = None
-    payment_date: date | None = None
-    external_reference: str | None = None
-    remainder_is_fee: bool = False
 
 
 def add_payment(

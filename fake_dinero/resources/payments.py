@@ -9,7 +9,7 @@ status: Paid when nothing remains, OverPaid when more than the total came in.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import StringConstraints
 
@@ -19,6 +19,7 @@ from ..domain.dates import parse_date
 from ..domain.documents import (
     SALES,
     Kind,
+    PaymentValues,
     amount_owed,
     outstanding,
     paid_amount,
@@ -78,9 +79,9 @@ class InvoicePaymentsModel(DineroModel):
     RemainderAsFeeAvailable: bool
 
 
-def _add_payment(call: Call, kind: Kind) -> CreatedPaymentResponse:
-    body = call.body(PaymentCreateModel)
-    values = sales.PaymentValues(
+def payment_values(body: Any) -> PaymentValues:
+    """The payment a create body (a sales or a purchase payment's) describes."""
+    return PaymentValues(
         deposit_account=body.DepositAccountNumber,
         amount=Decimal(str(body.Amount)),
         description=body.Description,
@@ -91,6 +92,11 @@ def _add_payment(call: Call, kind: Kind) -> CreatedPaymentResponse:
         external_reference=body.ExternalReference,
         remainder_is_fee=body.RemainderIsFee,
     )
+
+
+def _add_payment(call: Call, kind: Kind) -> CreatedPaymentResponse:
+    body = call.body(PaymentCreateModel)
+    values = payment_values(body)
     row, payment = sales.add_payment(call.organization, kind, call.guid("guid"), body.Timestamp, values)
     return CreatedPaymentResponse(
         Guid=payment.Guid, TimeStamp=timestamp_of(row), RelatedVoucherGuid=payment.VoucherGuid

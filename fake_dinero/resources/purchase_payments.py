@@ -7,20 +7,18 @@ Timestamp in the path, not in a body (Dinero's document).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from pydantic import StringConstraints
 
 from ..call import Call
 from ..domain import purchase_payments
-from ..domain.dates import parse_date
 from ..domain.purchase_lines import exchange_rates
 from ..domain.versions import timestamp_of
 from ..formats import money_json
 from ..models import Amount, Bool, DineroModel, Int
 from ..routing import Routes
-from .payments import CreatedPaymentResponse, DeletedPaymentResponse, PaymentReadModel, Text128
+from .payments import CreatedPaymentResponse, DeletedPaymentResponse, PaymentReadModel, Text128, payment_values
 
 routes = Routes(tag="PurchaseVoucherCreditPayments")
 
@@ -68,18 +66,7 @@ def create_purchase_payment(call: Call) -> CreatedPaymentResponse:
     """With the purchase's current Timestamp; the answer's TimeStamp is its new one."""
     key = call.guid("id")
     body = call.body(PurchaseVoucherCreditPaymentCreateModel)
-    values = purchase_payments.PurchasePaymentValues(
-        deposit_account=body.DepositAccountNumber,
-        amount=Decimal(str(body.Amount)),
-        description=body.Description,
-        amount_in_foreign_currency=(
-            Decimal(str(body.AmountInForeignCurrency)) if body.AmountInForeignCurrency is not None else None
-        ),
-        payment_date=parse_date(body.PaymentDate, "PaymentDate") if body.PaymentDate else None,
-        external_reference=body.ExternalReference,
-        remainder_is_fee=body.RemainderIsFee,
-    )
-    row, payment = purchase_payments.add_payment(call.organization, key, body.Timestamp, values)
+    row, payment = purchase_payments.add_payment(call.organization, key, body.Timestamp, payment_values(body))
     return CreatedPaymentResponse(
         Guid=payment.Guid, TimeStamp=timestamp_of(row), RelatedVoucherGuid=payment.VoucherGuid  # type: ignore[arg-type]
     )
