@@ -23,8 +23,9 @@ from .errors import validation_error
 from .formats import parse_lenient_datetime, render_datetime
 from .models import Bool, DineroModel, Int, parse_json_body
 from .routing import QueryParam, Routes
-from .seeding import book_year, require_year_possible, seed_organization
+from .seeding import seed_organization
 from .snapshot import WorldState, capture, export_world, import_world, restore
+from .year_of_trade import book_year, require_year_possible
 
 if TYPE_CHECKING:
     from .fake import FakeDinero
@@ -41,7 +42,7 @@ class Scenario:
     products: int = 0
     books_a_year: bool = False
     """Book the previous calendar year in full and the current one to the clock's date,
-    with customers and products of its own (``seeding.book_year``)."""
+    with customers and products of its own (``year_of_trade.book_year``)."""
 
 
 SCENARIOS: dict[str, Scenario] = {

@@ -18,8 +18,8 @@ from fake_dinero.domain.ledger import entries as ledger_entries
 from fake_dinero.domain.ledger_item_models import LEDGER_ITEMS
 from fake_dinero.domain.purchases import PURCHASE_VOUCHERS
 from fake_dinero.resources.contacts import CONTACTS
-from fake_dinero.seeding import MONTHLY_RENT, MONTHLY_SALARIES, YEAR_COUNTS
 from fake_dinero.world import Organization
+from fake_dinero.year_of_trade import MONTHLY_RENT, MONTHLY_SALARIES, YEAR_COUNTS
 
 from .books_calls import RETAINED_EARNINGS, amounts, entries, report
 from .support import ORG, START, dinero_error
