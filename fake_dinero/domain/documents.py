@@ -215,14 +215,21 @@ def payment_status(organization: Organization, data: DocumentData) -> str:
     nothing is owed and it must not turn Overdue."""
     if not data.booked:
         return "Draft"
-    remaining = outstanding(organization, data)
     settled = bool(data.Payments) or data.Credited != 0
+    return settlement_status(outstanding(organization, data), settled, overdue_from(data), organization.clock.now())
+
+
+def settlement_status(
+    remaining: Decimal, settled: bool, overdue_at: datetime | None, now: datetime, overpaid: str = "OverPaid"
+) -> str:
+    """The status of something booked that is owed until paid (an invoice, a credit
+    purchase): Paid when payments or credit notes settled it exactly, ``overpaid`` when
+    they settled more, Overdue from ``overdue_at`` on while something is owed, else Booked."""
     if settled and remaining == 0:
         return "Paid"
     if settled and remaining < 0:
-        return "OverPaid"
-    turn = overdue_from(data)
-    if turn is not None and organization.clock.now() >= turn:
+        return overpaid
+    if overdue_at is not None and now >= overdue_at:
         return "Overdue"
     return "Booked"
 

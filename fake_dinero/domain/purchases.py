@@ -32,7 +32,7 @@ from ..models import DineroModel, Guid, Money
 from ..store import Collection, Record
 from .chart import CREDITORS, DEPOSIT_ACCOUNTS, deposit_account
 from .dates import today
-from .documents import PaymentData, settled_by
+from .documents import PaymentData, settled_by, settlement_status
 from .ledger import Voucher, post, reverse
 from .numbering import choose_number, use_number
 from .purchase_lines import (
@@ -174,16 +174,9 @@ def purchase_status(organization: Organization, data: PurchaseVoucherData) -> st
         return "Draft"
     if not data.credit:
         return "Paid"
-    remaining = outstanding(organization, data)
     settled = bool(data.Payments) or data.Credited != 0
-    if settled and remaining == 0:
-        return "Paid"
-    if settled and remaining < 0:
-        return "Overpaid"
-    turn = overdue_from(data)
-    if turn is not None and organization.clock.now() >= turn:
-        return "Overdue"
-    return "Booked"
+    now = organization.clock.now()
+    return settlement_status(outstanding(organization, data), settled, overdue_from(data), now, "Overpaid")
 
 
 def _facts(organization: Organization, data: PurchaseVoucherData) -> dict[str, object]:
