@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import requests
 
 from fake_dinero.inprocess import DineroTransport
 from fake_dinero.world import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
@@ -29,6 +32,17 @@ def get_token(client: httpx.Client, api_key: str = DEFAULT_API_KEY, **form: str)
     return client.post(
         "/dineroapi/oauth/token", data=fields, auth=(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
     )
+
+
+@contextmanager
+def requests_session(base_url: str) -> Iterator[requests.Session]:
+    """A ``requests`` session logged in with the legacy token to a live fake at ``base_url``
+    (the library most Python Dinero clients use)."""
+    with httpx.Client(base_url=base_url) as client:
+        token = get_token(client).json()["access_token"]
+    with requests.Session() as session:
+        session.headers["Authorization"] = f"Bearer {token}"
+        yield session
 
 
 def dinero_error(response: httpx.Response, status: int, code: int) -> dict:

@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-import requests
 
 from fake_dinero import Clock, FakeDinero, World
 from fake_dinero.live import LiveServer
@@ -29,7 +28,7 @@ from .purchase_calls import (
     voucher_amounts,
 )
 from .sales_calls import move_clock
-from .support import ORG, get_token
+from .support import ORG, requests_session
 
 CREDITORS = 63000
 PURCHASE_VAT = 64060
@@ -112,10 +111,7 @@ def server() -> Iterator[LiveServer]:
 
 
 def test_a_receipt_uploaded_with_requests_is_used_by_a_purchase_over_the_live_server(server: LiveServer) -> None:
-    with httpx.Client(base_url=server.base_url) as client:
-        token = get_token(client).json()["access_token"]
-    with requests.Session() as session:
-        session.headers["Authorization"] = f"Bearer {token}"
+    with requests_session(server.base_url) as session:
         base = server.base_url
         uploaded = session.post(f"{base}{FILES}", files={"file": ("bilag.pdf", PDF, "application/pdf")}, timeout=10)
         assert uploaded.status_code == 200, uploaded.text

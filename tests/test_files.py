@@ -9,7 +9,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import requests
 
 from fake_dinero import Clock, FakeDinero, World
 from fake_dinero.domain import files
@@ -32,7 +31,7 @@ from .file_calls import (
 )
 from .ledger_item_calls import add, item
 from .sales_calls import move_clock
-from .support import BASE_URL, ORG, START, FakeTransport, dinero_error, get_token
+from .support import BASE_URL, ORG, START, FakeTransport, dinero_error, get_token, requests_session
 
 # -- uploads ---------------------------------------------------------------------------
 
@@ -174,10 +173,7 @@ def server() -> Iterator[LiveServer]:
 
 
 def test_requests_uploads_a_file_to_a_live_server(server: LiveServer) -> None:
-    with httpx.Client(base_url=server.base_url) as client:
-        token = get_token(client).json()["access_token"]
-    with requests.Session() as session:
-        session.headers["Authorization"] = f"Bearer {token}"
+    with requests_session(server.base_url) as session:
         url = f"{server.base_url}/v1/{ORG}/files"
         response = session.post(url, files={"file": ("bilag.pdf", PDF, "application/pdf")}, timeout=10)
         assert response.status_code == 200, response.text
