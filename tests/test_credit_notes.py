@@ -77,6 +77,12 @@ def test_a_credit_note_is_not_an_invoice(api: httpx.Client) -> None:
     dinero_error(api.get(f"{INVOICES}/{note}"), 404, 40)
 
 
+def test_a_document_of_the_wrong_kind_is_not_found_by_the_id_asked_for(api: httpx.Client) -> None:
+    note = create_credit_note(api)["Guid"]
+    body = dinero_error(api.get(f"{INVOICES}/{note}"), 404, 40)
+    assert body["validationErrors"] == {"InvoiceGuid": f"No InvoiceGuid with id '{note}' was found."}
+
+
 def test_a_booked_credit_note_has_a_pdf_and_a_draft_has_none(api: httpx.Client) -> None:
     path = f"{CREDIT_NOTES}/{create_credit_note(api, ContactGuid=customer(api))['Guid']}"
     dinero_error(api.get(f"{path}/pdf"), 400, 59)

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ..errors import NOT_BOOKED, DineroError, validation_error
+from ..errors import NOT_BOOKED, DineroError, not_found, validation_error
 from ..formats import money_json
 from ..models import Money
 from ..pricing import PricedLine, Totals, in_dkk, payment_date, price_line, totals
@@ -260,7 +260,7 @@ def require_kind(table: Table, key: str, kind: Kind, live: bool = False) -> Reco
     name = {"Invoice": "InvoiceGuid", "CreditNote": "CreditNoteGuid", "TradeOffer": "TradeOfferGuid"}[kind]
     row = table.require_live(key, name) if live else table.require(key, name)
     if row.data.Kind != kind:
-        table.require("", name)  # the same 404 a missing one gets
+        raise not_found(name, key)  # the 404 a missing one gets, naming the id asked for
     return row
 
 
