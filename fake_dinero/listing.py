@@ -131,7 +131,9 @@ def list_page(
     free_text = (call.query("freeTextSearch") or "").strip().lower() if rules.free_text else ""
     fields = resolve_fields(call.query("fields") or rules.default_fields, table.collection.field_names)
 
-    wanted_deleted = _deleted_selector(deleted_only, rules.deleted_only_false_means_all)
+    # Dinero's document: changesSince returns the items "created, deleted or updated"
+    # since, so a sync sees deletions without also asking for deletedOnly.
+    wanted_deleted = _deleted_selector(deleted_only, rules.deleted_only_false_means_all or changed is not None)
     matching: list[dict[str, Any]] = []
     for row in table.records(parent, keys=changed):
         if wanted_deleted is not None and row.deleted != wanted_deleted:

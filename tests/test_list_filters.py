@@ -224,6 +224,21 @@ def test_deleted_item_shows_with_changes_since_and_deleted_only_true(api: httpx.
     assert body["Collection"] == [{"ContactGuid": gone, "DeletedAt": "2026-03-02T09:31:00"}]
 
 
+def test_v1_changes_since_includes_deletions_without_deleted_only(api: httpx.Client, clock: Clock) -> None:
+    create_contact(api, "Kept")
+    gone = create_contact(api, "Gone")
+    clock.advance(60)
+    delete_contact(api, gone)
+    body = listing(api, changesSince="2026-03-02T09:31:00Z", fields="ContactGuid,DeletedAt")
+    assert body["Collection"] == [{"ContactGuid": gone, "DeletedAt": "2026-03-02T09:31:00"}]
+
+
+def test_v1_list_without_changes_since_hides_deletions(api: httpx.Client) -> None:
+    create_contact(api, "Kept")
+    delete_contact(api, create_contact(api, "Gone"))
+    assert names(api) == ["Kept"]
+
+
 def test_v2_contacts_changes_since_includes_deletions_by_default(api: httpx.Client, clock: Clock) -> None:
     create_contact(api, "Kept")
     gone = create_contact(api, "Gone")
