@@ -39,6 +39,11 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"FAKE_DINERO_{name}", default)
 
 
+def _flag(text: str) -> bool:
+    """An on/off environment variable: 1, true, yes or on (any case) is on."""
+    return text.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _rate_limit(text: str) -> int | None:
     try:
         return parse_rate_limit(text)
@@ -99,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=[ONE_TIME, REUSE],
         default=_env("REFRESH_TOKEN_USAGE", ONE_TIME),
         help="onetime: each refresh rotates the refresh token; reuse: the same one comes back",
+    )
+    visma.add_argument(
+        "--visma-require-pkce",
+        action=argparse.BooleanOptionalAction,
+        default=_flag(_env("VISMA_REQUIRE_PKCE", "")),
+        help="the client refuses a login without code_challenge (default off: PKCE is a per-application "
+        "setting in Visma Connect and is verified whenever a client sends it)",
     )
     visma.add_argument(
         "--connect-config",
@@ -162,7 +174,11 @@ def build_world(args: argparse.Namespace) -> World:
     if args.scenario:
         seed_scenario(world.organizations[args.org_id], args.scenario)
     world.add_demo_connect(
-        args.visma_client_id, args.visma_client_secret, redirect_uris(args), args.refresh_token_usage
+        args.visma_client_id,
+        args.visma_client_secret,
+        redirect_uris(args),
+        args.refresh_token_usage,
+        require_pkce=args.visma_require_pkce,
     )
     if args.connect_config:
         world.load_connect_config(args.connect_config)
@@ -229,7 +245,7 @@ def banner(args: argparse.Namespace, port: int) -> str:
     extract = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])'"
     rate = "off" if args.rate_limit is None else f"{args.rate_limit} requests/minute"
     visma = [
-        "Visma Connect (OAuth 2.0 + PKCE, for one-to-many integrations):",
+        "Visma Connect (OAuth 2.0 / OpenID Connect, for one-to-many integrations):",
         f"  discovery URL        {base}/.well-known/openid-configuration",
         f"  authorize URL        {base}/connect/authorize",
         f"  connect token URL    {base}/connect/token",
@@ -237,6 +253,7 @@ def banner(args: argparse.Namespace, port: int) -> str:
         f"  visma client secret  {args.visma_client_secret}",
         *(f"  visma redirect URI   {uri}" for uri in redirect_uris(args)),
         f"  refresh tokens       {args.refresh_token_usage}",
+        f"  PKCE                 {'required' if args.visma_require_pkce else 'verified-when-sent'}",
         f"  visma user           {DEFAULT_VISMA_USER_EMAIL}",
     ]
     if args.connect_config:

@@ -241,9 +241,14 @@ def _validate(world: World, params: Mapping[str, str], issuer: str) -> _Authoriz
     if {"profile", "email"} & set(scopes) and "openid" not in scopes:
         raise _Refused("invalid_scope", "Identity scopes need the openid scope.", reply)
     challenge, method = get("code_challenge"), get("code_challenge_method")
+    # PKCE is Visma Connect's per-application setting: a client that requires it is
+    # refused without a challenge; any other may leave it out, and a challenge sent is
+    # checked all the same (IdentityServer's RequirePkce).
     if challenge is None:
         if client.require_pkce:
-            raise _Refused("invalid_request", "code_challenge is required.", reply)
+            raise _Refused(
+                "invalid_request", "code_challenge is required: this client requires PKCE (use S256).", reply
+            )
     else:
         method = method or "plain"  # RFC 7636 §4.3
         if not 43 <= len(challenge) <= 128:
@@ -356,9 +361,14 @@ def _authorization_code(world: World, client: ConnectClient, form: dict[str, str
 
 
 def _check_verifier(client: ConnectClient, code: AuthorizationCode, verifier: str | None) -> None:
+    """IdentityServer's TokenRequestValidator: PKCE is checked when the client requires it
+    or the code was issued with a challenge; otherwise a code_verifier sent anyway is
+    "Unexpected code_verifier" and invalid_grant."""
     if code.code_challenge is None:
-        if client.require_pkce or verifier:
-            raise _invalid_grant("The code was issued without a code_challenge.")
+        if verifier:
+            raise _invalid_grant("The code was issued without a code_challenge, so no code_verifier is expected.")
+        if client.require_pkce:
+            raise _invalid_grant("The code was issued without a code_challenge, and this client requires PKCE.")
         return
     if not verifier or not 43 <= len(verifier) <= 128:
         raise _invalid_grant("A code_verifier of 43 to 128 characters is required.")

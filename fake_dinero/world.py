@@ -95,10 +95,12 @@ class Grant:
 class ConnectClient:
     """A Visma Connect web application: what a one-to-many integrator registers.
 
-    Defaults are IdentityServer's where Visma's are unknown: PKCE required (the
-    "Authorization Code with PKCE" app type Dinero's guide uses), one-time
-    refresh tokens, 30-day absolute refresh lifetime, no grace period, no
-    consent page (the fake user consents at once).
+    Defaults are IdentityServer's where Visma's are unknown: one-time refresh
+    tokens, 30-day absolute refresh lifetime, no grace period, no consent page
+    (the fake user consents at once). PKCE is checked whenever a client sends a
+    ``code_challenge`` but required only when the application says so: in Visma
+    Connect it is a per-application setting, and a published Dinero client that
+    sends no ``code_challenge`` logs in.
     """
 
     client_id: str
@@ -108,11 +110,17 @@ class ConnectClient:
     refresh_token_usage: str = ONE_TIME
     """``reuse``: a refresh returns the same refresh token; ``onetime``: a new one, the old one used up."""
     refresh_token_grace_seconds: float = 0
-    """How long a used one-time refresh token may still be exchanged (Visma offers 5-60 s)."""
+    """How long a used one-time refresh token may still be exchanged. Visma's setting
+    offers 5-60 s, but it came as an opt-in: before it a second exchange always failed
+    (NEWS-GRACE), and an application that never set it still behaves so; hence 0."""
     refresh_token_lifetime_days: float = 30
     access_token_lifetime_seconds: int = 3600
-    require_pkce: bool = True
+    require_pkce: bool = False
+    """Refuse an authorize request without ``code_challenge`` (and a code exchange without
+    ``code_verifier``). Off: PKCE is still verified exactly when the client uses it."""
     allow_plain_pkce: bool = False
+    post_logout_redirect_uris: tuple[str, ...] = ()
+    """Where ``/connect/endsession`` may send the browser after sign-out."""
     require_consent: bool = False
     """Show a consent page the user must submit instead of consenting at once."""
     allow_client_credentials: bool = False
@@ -128,7 +136,7 @@ class ConnectClient:
         unknown = set(self.allowed_scopes) - set(CONNECT_SCOPES)
         if unknown:
             raise ValueError(f"unknown scopes {sorted(unknown)}; Visma Connect for Dinero has {CONNECT_SCOPES}")
-        for name in ("redirect_uris", "allowed_scopes", "tenant_organization_ids"):
+        for name in ("redirect_uris", "post_logout_redirect_uris", "allowed_scopes", "tenant_organization_ids"):
             object.__setattr__(self, name, tuple(getattr(self, name)))  # JSON gives lists
 
 
@@ -381,10 +389,15 @@ class World:
         client_secret: str = DEFAULT_VISMA_CLIENT_SECRET,
         redirect_uris: Iterable[str] = (DEFAULT_VISMA_REDIRECT_URI,),
         refresh_token_usage: str = ONE_TIME,
+        require_pkce: bool = False,
     ) -> tuple[ConnectClient, ConnectUser]:
         """One Visma Connect client, and one user who reaches every organization here now."""
         client = self.add_connect_client(
-            client_id, client_secret, redirect_uris=tuple(redirect_uris), refresh_token_usage=refresh_token_usage
+            client_id,
+            client_secret,
+            redirect_uris=tuple(redirect_uris),
+            refresh_token_usage=refresh_token_usage,
+            require_pkce=require_pkce,
         )
         user = self.add_connect_user(DEFAULT_VISMA_USER_EMAIL, tuple(self.organizations), name="Demo Bruger")
         return client, user

@@ -221,6 +221,21 @@ def test_visma_flags_set_the_client() -> None:
     assert client.refresh_token_usage == "reuse"
 
 
+def test_the_demo_visma_client_does_not_require_pkce_unless_asked() -> None:
+    assert build_world(serve_args()).connect_clients[DEFAULT_VISMA_CLIENT_ID].require_pkce is False
+    assert build_world(serve_args("--visma-require-pkce")).connect_clients[DEFAULT_VISMA_CLIENT_ID].require_pkce
+
+
+def test_requiring_pkce_can_come_from_the_environment_and_shows_in_the_banner(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FAKE_DINERO_VISMA_REQUIRE_PKCE", "true")
+    args = serve_args()
+    assert build_world(args).connect_clients[DEFAULT_VISMA_CLIENT_ID].require_pkce
+    assert field(render_banner(args, 8765), "PKCE") == "required"
+    assert serve_args("--no-visma-require-pkce").visma_require_pkce is False
+
+
 def test_the_banner_shows_the_visma_client_its_redirect_uris_and_endpoints() -> None:
     args = serve_args("--visma-redirect-uri", "http://localhost:3000/cb", "--visma-redirect-uri", "http://x/cb")
     text = render_banner(args, 8765)

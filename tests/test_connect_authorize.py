@@ -92,16 +92,36 @@ def test_redirect_uri_matches_registered_ones_ignoring_case(visma: httpx.Client)
     assert authorize(visma, redirect_uri=REDIRECT_URI.upper().replace("HTTPS", "https")).status_code == 302
 
 
-def test_missing_code_challenge_is_sent_back_as_invalid_request(visma: httpx.Client) -> None:
+# PKCE is a per-application setting in Visma Connect. A published Dinero client sends its
+# authorize request with no code_challenge and logs in, so the default application does
+# not require PKCE; it still checks PKCE exactly whenever a client uses it.
+
+
+def test_a_client_may_log_in_without_pkce_by_default(visma: httpx.Client, anonymous: httpx.Client) -> None:
+    code = redirected(authorize(visma, code_challenge=None, code_challenge_method=None))["code"]
+    tokens = exchange(visma, code, code_verifier=None)
+    assert tokens.status_code == 200, tokens.text
+    assert anonymous.get("/v1/organizations", headers=bearer(tokens.json()["access_token"])).status_code == 200
+
+
+def test_a_challenge_sent_to_a_client_that_does_not_require_pkce_is_still_verified(visma: httpx.Client) -> None:
+    code = redirected(authorize(visma))["code"]
+    assert exchange(visma, code, code_verifier="x" * 43).json()["error"] == "invalid_grant"
+
+
+def test_a_client_that_requires_pkce_sends_back_a_missing_code_challenge_as_invalid_request(
+    visma: httpx.Client, world: World
+) -> None:
+    world.add_connect_client(ISV_ID, ISV_SECRET, redirect_uris=(REDIRECT_URI,), require_pkce=True)
     params = redirected(authorize(visma, code_challenge=None, code_challenge_method=None))
     assert params["error"] == "invalid_request"
+    assert "requires PKCE" in params["error_description"]
     assert params["state"] == "st8"
 
 
-def test_a_client_that_does_not_require_pkce_may_leave_it_out(visma: httpx.Client, world: World) -> None:
-    world.add_connect_client(ISV_ID, ISV_SECRET, redirect_uris=(REDIRECT_URI,), require_pkce=False)
-    code = redirected(authorize(visma, code_challenge=None, code_challenge_method=None))["code"]
-    assert exchange(visma, code, code_verifier=None).status_code == 200
+def test_a_client_that_requires_pkce_logs_in_with_s256(visma: httpx.Client, world: World) -> None:
+    world.add_connect_client(ISV_ID, ISV_SECRET, redirect_uris=(REDIRECT_URI,), require_pkce=True)
+    assert exchange(visma, redirected(authorize(visma))["code"]).status_code == 200
 
 
 def test_plain_pkce_is_refused_unless_the_client_allows_it(visma: httpx.Client) -> None:

@@ -145,10 +145,20 @@ def test_a_missing_code_verifier_is_invalid_grant(visma: httpx.Client) -> None:
     oauth_error(exchange(visma, code(visma), code_verifier=None), "invalid_grant")
 
 
-def test_a_code_verifier_without_a_challenge_is_invalid_grant(visma: httpx.Client, world: World) -> None:
-    world.add_connect_client(ISV_ID, ISV_SECRET, redirect_uris=(REDIRECT_URI,), require_pkce=False)
+def test_a_code_verifier_without_a_challenge_is_invalid_grant(visma: httpx.Client) -> None:
+    # IdentityServer's "Unexpected code_verifier": a verifier for a code issued without
+    # a challenge is invalid_grant, so a client cannot believe it used PKCE when it did not.
     the_code = code(visma, code_challenge=None, code_challenge_method=None)
-    oauth_error(exchange(visma, the_code), "invalid_grant")
+    body = oauth_error(exchange(visma, the_code), "invalid_grant")
+    assert "no code_verifier is expected" in body["error_description"]
+
+
+def test_a_code_issued_without_a_challenge_fails_once_the_client_requires_pkce(
+    visma: httpx.Client, world: World
+) -> None:
+    the_code = code(visma, code_challenge=None, code_challenge_method=None)
+    world.add_connect_client(ISV_ID, ISV_SECRET, redirect_uris=(REDIRECT_URI,), require_pkce=True)
+    oauth_error(exchange(visma, the_code, code_verifier=None), "invalid_grant")
 
 
 def test_a_redirect_uri_other_than_the_authorize_one_is_invalid_grant(visma: httpx.Client, world: World) -> None:
