@@ -60,7 +60,12 @@ def legacy_token(call: Call) -> ApiResponse:
     world = call.world
     form = form_fields(call.request)
     client = _authenticate_client(world, call.request, form)
-    grant_type = form.get("grant_type", "")
+    grant_type = form.get("grant_type")
+    if grant_type is None:
+        # Katana matches no grant to a form without grant_type and answers
+        # unsupported_grant_type (OAuthAuthorizationServerHandler); the usual cause is a
+        # body that is not a form at all, such as JSON from a .NET client.
+        raise OAuthError(400, "unsupported_grant_type", _missing_grant_type(call.request))
     if grant_type != "password":
         raise OAuthError(
             400, "unsupported_grant_type", f"grant_type '{grant_type}' is not supported; use 'password'."
@@ -137,16 +142,32 @@ def authenticate(world: World, request: ApiRequest) -> Grant:
 
 
 def form_fields(request: ApiRequest) -> dict[str, str]:
-    """The form fields of a token request. Dinero's OAuth server reads only
-    ``application/x-www-form-urlencoded``; any other body gives no fields."""
-    content_type = (request.header("content-type") or "").lower()
-    if content_type and "application/x-www-form-urlencoded" not in content_type:
-        return {}
+    """The form fields of a token request.
+
+    Dinero's legacy token endpoint is a Katana (OWIN) OAuth server, whose
+    ``ReadFormAsync`` parses the body as a form whatever its Content-Type says: a
+    form sent as text/plain works, and a JSON body yields no field Dinero knows.
+    (Visma Connect's endpoint checks the Content-Type before it gets here.)
+    """
     try:
-        text = request.body.decode()
+        text = request.body.decode("utf-8-sig")
     except UnicodeDecodeError:
         return {}
     return dict(parse_qsl(text, keep_blank_values=True))
+
+
+_FORM = "application/x-www-form-urlencoded"
+
+
+def _missing_grant_type(request: ApiRequest) -> str:
+    content_type = (request.header("content-type") or "").split(";")[0].strip()
+    if content_type.lower() == _FORM:
+        return "grant_type is missing; send grant_type=password with the API key as username and password."
+    sent = f"as {content_type}" if content_type else "without a Content-Type"
+    return (
+        f"The token request has no grant_type: its body must be {_FORM} "
+        f"(grant_type=password&username=<API key>&password=<API key>), but it came {sent}."
+    )
 
 
 def _authenticate_client(world: World, request: ApiRequest, form: dict[str, str]) -> ApiClient:
@@ -155,7 +176,13 @@ def _authenticate_client(world: World, request: ApiRequest, form: dict[str, str]
         client_id, secret = form.get("client_id"), form.get("client_secret")
     client = world.clients.get(client_id or "")
     if client is None or client.client_secret != secret:
-        raise OAuthError(401, "invalid_client", "The client id or client secret is not valid.")
+        message = "The client id or client secret is not valid."
+        if client_id is None:
+            message = (
+                "No client credentials: send the client id and secret by HTTP Basic, or as "
+                f"client_id and client_secret in a {_FORM} body."
+            )
+        raise OAuthError(401, "invalid_client", message)
     return client
 
 

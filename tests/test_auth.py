@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import httpx
 import jwt
@@ -91,15 +92,55 @@ def test_other_grant_types_are_unsupported(anonymous: httpx.Client) -> None:
     assert response.json()["error"] == "unsupported_grant_type"
 
 
-def test_token_request_must_be_form_encoded(anonymous: httpx.Client) -> None:
+def test_a_json_token_request_is_unsupported_grant_type_saying_the_body_must_be_a_form(
+    anonymous: httpx.Client,
+) -> None:
+    # A published .NET client (RestEase, body without a form attribute) posts the password
+    # grant as JSON. Dinero's token endpoint is Katana's OAuth server: it reads the body as
+    # a form, finds no grant_type, and answers unsupported_grant_type (Katana's
+    # OAuthAuthorizationServerHandler, after authenticating the client by HTTP Basic).
     credentials = base64.b64encode(f"{DEFAULT_CLIENT_ID}:{DEFAULT_CLIENT_SECRET}".encode()).decode()
     response = anonymous.post(
         "/dineroapi/oauth/token",
-        json={"grant_type": "password", "username": DEFAULT_API_KEY, "password": DEFAULT_API_KEY},
-        headers={"Authorization": f"Basic {credentials}"},
+        content=json.dumps({"grant_type": "password", "username": DEFAULT_API_KEY, "password": DEFAULT_API_KEY}),
+        headers={"Authorization": f"Basic {credentials}", "Content-Type": "application/json; charset=utf-8"},
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "unsupported_grant_type"
+    assert "must be application/x-www-form-urlencoded" in body["error_description"]
+    assert "came as application/json" in body["error_description"]
+
+
+def test_a_form_sent_with_another_content_type_is_read_as_a_form(anonymous: httpx.Client) -> None:
+    # Katana's ReadFormAsync parses the body whatever its Content-Type says.
+    response = anonymous.post(
+        "/dineroapi/oauth/token",
+        content=f"grant_type=password&username={DEFAULT_API_KEY}&password={DEFAULT_API_KEY}",
+        headers={"Content-Type": "text/plain"},
+        auth=(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET),
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_a_form_without_grant_type_says_which_grant_to_send(anonymous: httpx.Client) -> None:
+    response = anonymous.post(
+        "/dineroapi/oauth/token",
+        data={"username": DEFAULT_API_KEY, "password": DEFAULT_API_KEY},
+        auth=(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET),
     )
     assert response.status_code == 400
     assert response.json()["error"] == "unsupported_grant_type"
+    assert "grant_type=password" in response.json()["error_description"]
+
+
+def test_client_credentials_inside_a_json_body_are_not_read(anonymous: httpx.Client) -> None:
+    response = anonymous.post(
+        "/dineroapi/oauth/token",
+        json={"grant_type": "password", "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET},
+    )
+    assert response.json()["error"] == "invalid_client"
+    assert "HTTP Basic" in response.json()["error_description"]
 
 
 def test_calls_without_a_bearer_token_are_401(anonymous: httpx.Client) -> None:
