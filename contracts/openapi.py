@@ -40,6 +40,15 @@ ERROR_SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "properties": {"property": {"type": "string"}, "message": {"type": "string"}},
             },
+            "description": "The code's Danish sentence, then the specific English one.",
+        },
+        "errorMessageList": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"Code": {"type": "string"}, "Message": {"type": "string"}},
+            },
+            "description": "One item per problem: the property it is about and the English sentence.",
         },
     },
 }

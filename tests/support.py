@@ -50,7 +50,10 @@ def dinero_error(response: httpx.Response, status: int, code: int) -> dict:
     assert response.status_code == status, response.text
     body = response.json()
     assert body["code"] == code, body
-    assert set(body) == {"code", "message", "validationErrors", "languageSpecificMessages"}
+    assert set(body) == {"code", "message", "validationErrors", "languageSpecificMessages", "errorMessageList"}
+    danish, english = body["languageSpecificMessages"]
+    assert danish["property"] == english["property"] == "message"
+    assert english["message"] == body["errorMessageList"][0]["Message"]
     return body
 
 

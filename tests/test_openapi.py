@@ -69,6 +69,7 @@ def test_the_error_body_and_security_schemes_are_documented(document: dict) -> N
         "message",
         "validationErrors",
         "languageSpecificMessages",
+        "errorMessageList",
     }
     assert set(document["components"]["securitySchemes"]["OAuth2"]["flows"]) == {"authorizationCode", "password"}
 
