@@ -133,7 +133,11 @@ class Control:
         """Every e-mail, e-invoice and SMS the fake would have sent, oldest first."""
         from .resources.mailouts import outbox
 
-        return outbox(self.world, organization_id)
+        # The outbox stores its Date as a datetime; show it as Dinero renders times.
+        return [
+            {**mail, "Date": render_datetime(datetime.fromisoformat(mail["Date"]))} if mail.get("Date") else mail
+            for mail in outbox(self.world, organization_id)
+        ]
 
     # -- webhooks ------------------------------------------------------------
 

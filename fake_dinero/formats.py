@@ -15,7 +15,13 @@ _CHANGES_SINCE = re.compile(
 
 
 def render_datetime(moment: datetime | None) -> str | None:
-    """Dinero's datetime: UTC, no zone, fraction trimmed (``2017-05-19T14:20:47.407``).
+    """Dinero's datetime: UTC, no zone, at most milliseconds, trailing zeros
+    trimmed (``2017-05-19T14:20:47.407``, ``2017-05-19T14:15:29.55``,
+    ``2017-05-19T14:14:47``: every captured real answer has three digits or fewer).
+
+    The fraction is cut, never rounded: a rendered time is then never later
+    than the real one, so a client that feeds a seen UpdatedAt back as
+    changesSince (at-or-after) still gets that row.
 
     Unknown whether Dinero renders CreatedAt/UpdatedAt in UTC or Danish local
     time; UTC is chosen so a client can feed a seen UpdatedAt straight back as
@@ -26,8 +32,9 @@ def render_datetime(moment: datetime | None) -> str | None:
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    if moment.microsecond:
-        text += f".{moment.microsecond:06d}".rstrip("0")
+    milliseconds = moment.microsecond // 1000
+    if milliseconds:
+        text += f".{milliseconds:03d}".rstrip("0")
     return text
 
 
