@@ -13,13 +13,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
 from .call import Call
 from .domain import webhooks
 from .errors import validation_error
+from .faults import FaultKind
 from .formats import parse_lenient_datetime, render_datetime
 from .models import Bool, DineroModel, Int, parse_json_body
 from .routing import QueryParam, Routes
@@ -231,7 +232,7 @@ class ClockRequest(DineroModel):
 
 
 class FaultRequest(DineroModel):
-    kind: Literal["error", "rate_limit", "malformed", "drop", "latency"]
+    kind: FaultKind
     method: str = "*"
     path: str = "*"
     organizationId: Int | None = None

@@ -101,7 +101,7 @@ _DANISH_BY_STATUS: dict[int, str] = {
     404: "Det, du har bedt om, findes ikke.",
     413: "Filen er for stor.",
     429: "Du har sendt for mange forespørgsler. Vent et minut.",
-    480: "Endpointet er forældet og fjernes snart, derfor blev forespørgslen afvist.",
+    480: "Endpointet er forældet og fjernes snart, derfor blev din forespørgsel afvist.",
 }
 _DANISH_SERVER_ERROR = DANISH_MESSAGES[SERVER_ERROR]
 

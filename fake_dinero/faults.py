@@ -2,8 +2,8 @@
 
 A rule matches by method, a path glob and the organization in the path, and
 fires always, a number of times, or with a seeded probability. It can answer
-with a Dinero error, a 429, a malformed body, a dropped connection, or add
-latency to the real answer. Each rule counts how often it fired.
+with a Dinero error, a 429, a 480 brownout, a malformed body, a dropped
+connection, or add latency to the real answer. Each rule counts how often it fired.
 """
 
 from __future__ import annotations
@@ -14,19 +14,34 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .errors import DineroError
+from .errors import NOT_FOUND, SERVER_ERROR, DineroError
 from .http import ApiRequest, ApiResponse, json_response, text_response
 from .ratelimit import QUOTA_EXCEEDED
 
-FaultKind = Literal["error", "rate_limit", "malformed", "drop", "latency"]
-KINDS: tuple[str, ...] = ("error", "rate_limit", "malformed", "drop", "latency")
+FaultKind = Literal["error", "rate_limit", "brownout", "malformed", "drop", "latency"]
+KINDS: tuple[str, ...] = ("error", "rate_limit", "brownout", "malformed", "drop", "latency")
+
+BROWNOUT_STATUS = 480
+BROWNOUT_MESSAGE = (
+    "The endpoint you are using is deprecated and about to be removed and therefore your request has failed."
+)
+"""Dinero's error page: "480 Brownout: The endpoint you are using is deprecated and
+about to be removed and therefor your request has failed. This statuscode has a random
+chance of happening in the last days of the lifetime for an endpoint that has been
+marked for removal." No capture shows the body. The fake sends Dinero's own JSON error
+body (Dinero's code refuses the call on purpose, as it does 403/90 for no Pro, and
+those answers carry its body), with the page's sentence as the message and code 40,
+whose documented meaning covers it ("The URI requested is invalid"): a client that
+handles Dinero's body and code 40 handles this too. ``code`` and ``message`` of the
+rule override both."""
+BROWNOUT_DANISH = "Endpointet er forældet og fjernes snart, derfor blev din forespørgsel afvist."
 
 _DEFAULT_MESSAGES = {
     400: (42, "Validation Error"),
     401: (None, "Authorization has been denied for this request."),
     403: (41, "Unauthorized"),
     404: (40, "Not found"),
-    500: (50, "An error has occurred."),
+    500: (SERVER_ERROR, "An error has occurred."),
     503: (None, "Service Unavailable"),
 }
 
@@ -52,6 +67,8 @@ class Fault:
         if self.kind not in KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; use one of {', '.join(KINDS)}")
         self.method = self.method.upper()
+        if self.kind == "brownout":
+            self.status = BROWNOUT_STATUS
         if self.probability is not None and not 0 <= self.probability <= 1:
             raise ValueError("probability must be between 0 and 1")
 
@@ -73,6 +90,14 @@ class Fault:
         if self.kind == "malformed":
             body = real.body if real is not None and len(real.body) > 1 else b'{"Collection":[{"Name":"'
             return ApiResponse(200, body[: max(1, len(body) // 2)], {"content-type": "application/json; charset=utf-8"})
+        if self.kind == "brownout":
+            error = DineroError(
+                BROWNOUT_STATUS,
+                self.code if self.code is not None else NOT_FOUND,
+                self.message or BROWNOUT_MESSAGE,
+                danish_message=BROWNOUT_DANISH,
+            )
+            return json_response(error.body(), BROWNOUT_STATUS)
         default_code, default_message = _DEFAULT_MESSAGES.get(self.status, (None, "Injected fault"))
         code = self.code if self.code is not None else default_code
         error = DineroError(self.status, code, self.message or default_message)
@@ -111,6 +136,11 @@ class Faults:
 
     def rate_limit(self, path: str = "*", **options: Any) -> Fault:
         return self.add("rate_limit", path=path, **options)
+
+    def brownout(self, path: str = "*", **options: Any) -> Fault:
+        """Dinero's 480 for an endpoint near removal; give ``probability`` to make it
+        random, as Dinero does in an endpoint's last days."""
+        return self.add("brownout", path=path, **options)
 
     def malformed(self, path: str = "*", **options: Any) -> Fault:
         return self.add("malformed", path=path, **options)

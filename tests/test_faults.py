@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from fake_dinero import Clock, FakeDinero
+from fake_dinero import Clock, FakeDinero, World
+from fake_dinero.live import LiveServer
 
 from .support import ORG, dinero_error
 
@@ -66,6 +67,39 @@ def test_a_rate_limit_fault_answers_dineros_429(api: httpx.Client, fake: FakeDin
     assert response.status_code == 429
     assert response.text.startswith("API calls quota exceeded!")
     assert response.headers["retry-after"] == "60"
+
+
+# Dinero's error page: "480 Brownout: The endpoint you are using is deprecated and about
+# to be removed and therefor your request has failed." No capture shows the body; the
+# fake sends Dinero's JSON error body with code 40 (see fake_dinero.faults.BROWNOUT_MESSAGE).
+
+
+def test_a_brownout_fault_answers_480_with_dineros_error_body(api: httpx.Client, fake: FakeDinero) -> None:
+    rule = fake.faults.brownout(f"/v1/{ORG}/invoices/*/payments", times=1)
+    invoice_payments = f"/v1/{ORG}/invoices/{'0' * 8}-0000-0000-0000-{'0' * 12}/payments"
+    body = dinero_error(api.get(invoice_payments), 480, 40)
+    assert body["message"].startswith("The endpoint you are using is deprecated and about to be removed")
+    assert body["languageSpecificMessages"][0]["message"].startswith("Endpointet er forældet")
+    assert (rule.status, rule.fired) == (480, 1)
+
+
+def test_a_brownout_fault_writes_nothing(api: httpx.Client, fake: FakeDinero) -> None:
+    fake.faults.brownout(CONTACTS, method="POST")
+    assert api.post(CONTACTS, json={"Name": "Lost", "CountryKey": "DK"}).status_code == 480
+    assert api.get(CONTACTS).json()["Collection"] == []
+
+
+def test_a_brownout_fault_is_added_over_the_control_plane(api: httpx.Client) -> None:
+    rule = api.post("/_fake/faults", json={"kind": "brownout", "path": CONTACTS, "probability": 1}).json()
+    assert (rule["kind"], rule["status"]) == ("brownout", 480)
+    assert api.get(CONTACTS).status_code == 480
+
+
+def test_a_brownout_reaches_a_client_over_a_real_socket() -> None:
+    with LiveServer(FakeDinero(World.with_demo(seed=1))) as live:
+        live.fake.faults.brownout("/v1/*")
+        response = httpx.get(f"{live.base_url}/v1/{ORG}/contacts", timeout=10)
+    assert (response.status_code, response.json()["code"]) == (480, 40)
 
 
 def test_a_malformed_fault_cuts_the_real_body(api: httpx.Client, fake: FakeDinero) -> None:
