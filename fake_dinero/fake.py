@@ -32,6 +32,9 @@ _NOT_FOUND_PAGE = (
 )
 _NOT_FOUND_BYTES = _NOT_FOUND_PAGE.encode()
 CONTROL_PREFIX = "/_fake/"
+DID_YOU_MEAN = "x-fake-dinero-did-you-mean"
+"""The header of an unknown-route 404 that names the nearest operation, e.g.
+``GET /v1/{organizationId}/invoices`` (Dinero sends no such header)."""
 
 
 class FakeDinero:
@@ -106,8 +109,13 @@ class FakeDinero:
                     405,
                     {"allow": ", ".join(missing.allowed)},
                 )
-            # Dinero answers unknown routes with IIS's HTML page (reference §2.8).
-            return ApiResponse(404, _NOT_FOUND_BYTES, {"content-type": "text/html; charset=utf-8"})
+            # Dinero answers unknown routes with IIS's HTML page (reference §2.8); the
+            # header is the fake's own, naming the operation a person most likely meant.
+            headers = {"content-type": "text/html; charset=utf-8"}
+            nearest = self.routes.nearest(request.method, request.path)
+            if nearest is not None:
+                headers[DID_YOU_MEAN] = f"{nearest.method} {nearest.path}"
+            return ApiResponse(404, _NOT_FOUND_BYTES, headers)
 
         call = Call(self.world, request, params, fake=self)
         if not operation.public:

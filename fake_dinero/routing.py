@@ -15,6 +15,7 @@ version segment literal (an operation exists only on its own version).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,13 @@ from typing import Any
 Handler = Callable[..., Any]
 
 _PARAM = re.compile(r"^\{(\w+)\}$")
+_VERSION = re.compile(r"^v\d+(\.\d+)?$", re.IGNORECASE)
+_SLOT = "{}"
+"""How a parameter, or a request segment that is an id, reads when paths are compared."""
+_SAME_METHOD = 0.05
+"""What sharing the request's method adds to a path's likeness: more than a version's
+digit (``v1`` for ``v2``), less than a misspelt word."""
+_NEAREST_REMEMBERED = 1024
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,11 @@ class Operation:
         return tuple(segment is None for segment in self.segments)
 
     @property
+    def shape(self) -> str:
+        """The path as ``nearest`` compares it: lower-case, ``{}`` for each parameter."""
+        return "/".join(_SLOT if literal is None else literal for literal in self.segments)
+
+    @property
     def organization_scoped(self) -> bool:
         return "organizationId" in self.params
 
@@ -174,6 +187,7 @@ class RouteTable:
     def __init__(self, routes: Iterable[Routes]) -> None:
         self.operations: list[Operation] = [op for group in routes for op in group.operations]
         self._buckets: dict[int, list[Operation]] = {}
+        self._nearest: dict[tuple[str, str], Operation | None] = {}
         seen: set[tuple[str, tuple[str | None, ...]]] = set()
         for op in self.operations:
             shape = (op.method, op.segments)
@@ -206,3 +220,40 @@ class RouteTable:
                 return op, values
             allowed.append(op.method)
         raise NoRoute(allowed)
+
+    def nearest(self, method: str, path: str) -> Operation | None:
+        """The operation whose path is most like ``path`` (for a request no operation has):
+        ids in the request (numbers, GUIDs, file tokens) and the operations' parameters
+        read alike, the rest is compared letter by letter with ``difflib``; an operation
+        of the request's method counts a little more. One scan of the table, only when
+        a request misses; remembered per shape of path, as ids read alike."""
+        trimmed = path.strip("/")
+        wanted = "/".join(_comparable(part) for part in trimmed.split("/")) if trimmed else ""
+        key = (method, wanted)
+        if key not in self._nearest:
+            if len(self._nearest) >= _NEAREST_REMEMBERED:
+                self._nearest.clear()
+            self._nearest[key] = self._scan(method, wanted)
+        return self._nearest[key]
+
+    def _scan(self, method: str, wanted: str) -> Operation | None:
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(wanted)
+        best, found = 0.0, None
+        for op in self.operations:
+            bonus = _SAME_METHOD if op.method == method else 0.0
+            matcher.set_seq1(op.shape)
+            if matcher.real_quick_ratio() + bonus <= best or matcher.quick_ratio() + bonus <= best:
+                continue
+            score = matcher.ratio() + bonus
+            if score > best:
+                best, found = score, op
+        return found
+
+
+def _comparable(segment: str) -> str:
+    """A request segment as ``nearest`` compares it: an id (it has a digit and is not a
+    version such as ``v1.1``) reads as a parameter, anything else as lower-case text."""
+    if any(char.isdigit() for char in segment) and not _VERSION.match(segment):
+        return _SLOT
+    return segment.lower()
