@@ -44,17 +44,41 @@ class DineroModel(BaseModel):
         if not isinstance(data, dict):
             return data
         names = _names_by_lower(cls)
+        blank_is_absent = _blank_is_absent(cls)
         bound: dict[str, Any] = {}
         for key, value in data.items():
             name = names.get(key.lower()) if isinstance(key, str) else None
-            if name is not None and value is not None:
-                bound[name] = value
+            if name is None or value is None or (value == "" and name in blank_is_absent):
+                continue
+            bound[name] = value
         return bound
 
 
 @cache
 def _names_by_lower(model: type[BaseModel]) -> dict[str, str]:
     return {name.lower(): name for name in model.model_fields}
+
+
+class _EmptyIsAValue:
+    """Marks an optional string for which ``""`` means something of its own."""
+
+
+EMPTY_IS_A_VALUE = _EmptyIsAValue()
+"""Put in a field's ``Annotated`` metadata: ``""`` is kept, not taken as "not supplied"."""
+
+
+@cache
+def _blank_is_absent(model: type[BaseModel]) -> frozenset[str]:
+    """The optional properties for which ``""`` means "not supplied", as Newtonsoft binds
+    ``""`` to a nullable value: a client that defaults every string to ``""`` sends
+    ``"PaymentConditionType": ""`` and Dinero takes it as left out. Required properties
+    keep ``""`` (their own checks refuse it), and so do properties marked
+    ``EMPTY_IS_A_VALUE``, where evidence gives ``""`` a meaning of its own."""
+    return frozenset(
+        name
+        for name, field in model.model_fields.items()
+        if not field.is_required() and not any(item is EMPTY_IS_A_VALUE for item in field.metadata)
+    )
 
 
 def _blank_is_none(value: Any) -> Any:

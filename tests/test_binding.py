@@ -459,3 +459,30 @@ def test_failed_update_leaves_the_contact_unchanged(api: httpx.Client) -> None:
     before = get_contact(api, guid)
     refused(api.put(f"/v2/{ORG}/contacts/{guid}", json={"Name": "Renamed", "CountryKey": "XX"}), "CountryKey")
     assert get_contact(api, guid) == before
+
+
+# -- "" for an optional property ----------------------------------------------------------
+
+
+def test_an_empty_string_for_an_optional_property_is_not_supplied(api: httpx.Client) -> None:
+    """A client that defaults every string to "" (Newtonsoft binds "" to a nullable as null)."""
+    contact = create_contact(api, {"Name": "Acme ApS", "CountryKey": "DK", "PaymentConditionType": "", "Email": ""})
+    assert (contact["PaymentConditionType"], contact["PaymentConditionNumberOfDays"], contact["Email"]) == (
+        "Netto", 8, None,
+    )
+
+
+def test_an_empty_string_for_an_optional_number_or_guid_is_not_supplied(api: httpx.Client) -> None:
+    contact = create_contact(api, {"Name": "Acme ApS", "CountryKey": "DK"})["ContactGuid"]
+    body = {"ContactGuid": contact, "Currency": "", "Date": "", "PaymentConditionNumberOfDays": "",
+            "ProductLines": [{"Description": "Rådgivning", "Quantity": 1, "AccountNumber": 1000,
+                              "BaseAmountValue": 100, "Unit": "hours", "ProductGuid": "", "Discount": ""}]}
+    response = api.post(f"/v1/{ORG}/invoices", json=body)
+    assert response.status_code == 200, response.text
+    invoice = api.get(f"/v1/{ORG}/invoices/{response.json()['Guid']}").json()
+    assert (invoice["Currency"], invoice["Date"]) == ("DKK", "2026-03-02")
+
+
+def test_an_empty_string_for_a_required_property_is_still_refused(api: httpx.Client) -> None:
+    body = dinero_error(api.post(CONTACTS, json={"Name": "", "CountryKey": "DK"}), 400, 42)
+    assert "Name" in body["validationErrors"]

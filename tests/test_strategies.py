@@ -67,9 +67,16 @@ def ok(response: httpx.Response) -> Any:
 
 
 def by_model_name(body: dict[str, Any], model: type[DineroModel]) -> dict[str, Any]:
-    """The body's non-null properties under the model's own names (binding is case-insensitive)."""
-    names = {name.lower(): name for name in model.model_fields}
-    return {names[key.lower()]: value for key, value in body.items() if value is not None and key.lower() in names}
+    """The properties the body supplies, under the model's own names (binding is
+    case-insensitive; ``null``, and ``""`` for an optional property, supply nothing)."""
+    fields = {name.lower(): (name, field) for name, field in model.model_fields.items()}
+    supplied = {}
+    for key, value in body.items():
+        name, field = fields.get(key.lower(), (None, None))
+        if name is None or value is None or (value == "" and field is not None and not field.is_required()):
+            continue
+        supplied[name] = value
+    return supplied
 
 
 def expected_contact(body: dict[str, Any]) -> dict[str, Any]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel
 
 from ..formats import money_json
+from ..models import EMPTY_IS_A_VALUE, DineroModel, Guid, Int, Money, OptionalGuid
 from ..models import Amount as AmountValue
-from ..models import DineroModel, Guid, Int, Money, OptionalGuid
 from ..store import Collection, Record
 
 if TYPE_CHECKING:
@@ -58,7 +58,8 @@ class LedgerItemModelV2(DineroModel):
     Version: str | None = None
     VoucherNumber: Int | None = None
     VoucherDate: str | None = None
-    FileGuid: str | None = None
+    FileGuid: Annotated[str | None, EMPTY_IS_A_VALUE] = None
+    """On an update, ``""`` takes the file off the item (left out: the file stays)."""
     Lines: list[LedgerItemLineModelV2] | None = None
 
 

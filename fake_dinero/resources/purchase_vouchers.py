@@ -25,7 +25,7 @@ from ..domain.purchases import (
 )
 from ..domain.versions import timestamp_of
 from ..formats import money
-from ..models import Amount, DineroModel, Guid, Int, OptionalGuid
+from ..models import EMPTY_IS_A_VALUE, Amount, DineroModel, Guid, Int, OptionalGuid
 from ..routing import Routes
 from ..store import Record
 from .document_models import BookModel, CreatedResponseModel, TimestampObject
@@ -42,7 +42,9 @@ class PurchaseVoucherLineCreateModel(DineroModel):
     AccountNumber: Int | None = None
     Description: str | None = None
     Amount: Amount
-    VatCode: str | None = None
+    VatCode: Annotated[str | None, EMPTY_IS_A_VALUE] = None
+    """``""`` is refused, not the account's own code (Dinero's agent guide: null gives the
+    account's code, "none" no VAT, "" a validation error)."""
     AccountTagName: str | None = None
     SynonymWithMostWeight: str | None = None
     TagId: OptionalGuid = None
