@@ -22,6 +22,14 @@ def test_discovery_names_the_endpoints_at_visma_connect(visma: httpx.Client) -> 
     assert document["jwks_uri"] == f"{VISMA}/.well-known/openid-configuration/jwks"
 
 
+def test_discovery_names_the_endpoints_an_identityserver_publishes(visma: httpx.Client) -> None:
+    document = visma.get("/.well-known/openid-configuration").json()
+    assert document["userinfo_endpoint"] == f"{VISMA}/connect/userinfo"
+    assert document["end_session_endpoint"] == f"{VISMA}/connect/endsession"
+    assert document["revocation_endpoint"] == f"{VISMA}/connect/revocation"
+    assert document["introspection_endpoint"] == f"{VISMA}/connect/introspect"
+
+
 def test_discovery_lists_dinero_scopes_pkce_methods_and_response_modes(visma: httpx.Client) -> None:
     document = visma.get("/.well-known/openid-configuration").json()
     assert {"dineropublicapi:read", "dineropublicapi:write", "offline_access", "openid"} <= set(
@@ -61,7 +69,7 @@ def test_access_token_verifies_against_the_jwks(visma: httpx.Client) -> None:
     keys = jwt.PyJWKSet.from_dict(visma.get("/.well-known/openid-configuration/jwks").json())
     access_token = login(visma)["access_token"]
     key = keys[jwt.get_unverified_header(access_token)["kid"]]
-    claims = jwt.decode(access_token, key, algorithms=["RS256"], audience="dineropublicapi", issuer=VISMA)
+    claims = jwt.decode(access_token, key, algorithms=["RS256"], audience="https://api.dinero.dk", issuer=VISMA)
     assert claims["client_id"] == ISV_ID
 
 
@@ -79,18 +87,26 @@ def test_a_token_signed_by_another_key_does_not_verify(visma: httpx.Client) -> N
 
     keys = jwt.PyJWKSet.from_dict(visma.get("/.well-known/openid-configuration/jwks").json())
     forged = jwt.encode(
-        {"iss": VISMA, "aud": "dineropublicapi"},
+        {"iss": VISMA, "aud": "https://api.dinero.dk"},
         rsa.generate_private_key(public_exponent=65537, key_size=2048),
         algorithm="RS256",
         headers={"kid": keys.keys[0].key_id},
     )
     with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(forged, keys.keys[0], algorithms=["RS256"], audience="dineropublicapi")
+        jwt.decode(forged, keys.keys[0], algorithms=["RS256"], audience="https://api.dinero.dk")
+
+
+def test_access_token_is_shaped_as_a_real_visma_token_for_dinero(visma: httpx.Client) -> None:
+    # A real Visma Connect access token for Dinero, decoded from a public client, has
+    # typ at+JWT, aud https://api.dinero.dk and idp "Visma Connect".
+    access_token = login(visma)["access_token"]
+    assert jwt.get_unverified_header(access_token)["typ"] == "at+JWT"
+    claims = jwt.decode(access_token, options={"verify_signature": False})
+    assert (claims["aud"], claims["idp"]) == ("https://api.dinero.dk", "Visma Connect")
 
 
 def test_access_token_names_user_client_scopes_and_lifetime(visma: httpx.Client, visma_user: ConnectUser) -> None:
     access_token = login(visma)["access_token"]
-    assert jwt.get_unverified_header(access_token)["typ"] == "at+jwt"
     claims = jwt.decode(access_token, options={"verify_signature": False})
     assert claims["sub"] == visma_user.user_id
     assert claims["scope"] == ["openid", "dineropublicapi:read", "dineropublicapi:write", "offline_access"]

@@ -105,3 +105,42 @@ def test_refresh_in_one_time_mode_rotates_and_a_late_replay_ends_the_grant(
     with pytest.raises(OAuthError) as rotated:
         integration.refresh_token(f"{VISMA}/connect/token", refresh_token=second["refresh_token"])
     assert rotated.value.error == "invalid_grant"
+
+
+@pytest.mark.usefixtures("anna")
+def test_sign_in_without_pkce_as_a_published_client_does(fake: FakeDinero, world: World) -> None:
+    # A published Dinero client sends no code_challenge; PKCE is a per-application
+    # setting in Visma Connect, and the default application does not require it.
+    provision(world)
+    with OAuth2Client(
+        ISV_ID, ISV_SECRET, scope=SCOPE, redirect_uri=REDIRECT_URI, transport=FakeTransport(fake)
+    ) as plain:
+        url, state = plain.create_authorization_url(f"{VISMA}/connect/authorize")
+        assert "code_challenge" not in url
+        callback = plain.request("GET", url, withhold_token=True).headers["location"]
+        plain.fetch_token(f"{VISMA}/connect/token", authorization_response=callback, state=state)
+        assert plain.get(f"{API}/v1/organizations").status_code == 200
+
+
+@pytest.mark.usefixtures("anna")
+def test_the_user_is_read_from_the_userinfo_endpoint_discovery_names(integration: OAuth2Client, world: World) -> None:
+    provision(world)
+    integration.scope = f"{SCOPE} profile email"
+    sign_in(integration)
+    discovery = integration.request("GET", f"{VISMA}/.well-known/openid-configuration", withhold_token=True).json()
+    claims = integration.get(discovery["userinfo_endpoint"]).json()
+    assert (claims["name"], claims["email"]) == ("Anna Andersen", "anna@example.dk")
+
+
+@pytest.mark.usefixtures("anna")
+def test_signing_out_revokes_the_refresh_token_so_it_stops_working(integration: OAuth2Client, world: World) -> None:
+    provision(world)
+    token = sign_in(integration)
+    discovery = integration.request("GET", f"{VISMA}/.well-known/openid-configuration", withhold_token=True).json()
+    revoked = integration.revoke_token(
+        discovery["revocation_endpoint"], token=token["refresh_token"], token_type_hint="refresh_token"
+    )
+    assert revoked.status_code == 200
+    with pytest.raises(OAuthError) as refused:
+        integration.refresh_token(discovery["token_endpoint"])
+    assert refused.value.error == "invalid_grant"

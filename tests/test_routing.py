@@ -46,6 +46,10 @@ def test_only_token_routes_the_control_plane_and_the_contract_are_outside_dinero
         "/connect/authorize",
         "/connect/consent",
         "/connect/token",
+        "/connect/userinfo",
+        "/connect/endsession",
+        "/connect/revocation",
+        "/connect/introspect",
     }
 
 
