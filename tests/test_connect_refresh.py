@@ -47,6 +47,14 @@ def test_a_used_one_time_token_is_invalid_grant(visma: httpx.Client) -> None:
     oauth_error(refresh(visma, first), "invalid_grant")
 
 
+def test_one_time_tokens_have_no_grace_period_unless_the_application_sets_one(world: World) -> None:
+    # Visma's grace period (5-60 s) came as a setting an application opts into; before
+    # it, a second exchange of a one-time token always failed (NEWS-GRACE). So an
+    # application that never set it has none.
+    configure(world)
+    assert world.connect_clients[ISV_ID].refresh_token_grace_seconds == 0
+
+
 def test_replaying_a_used_token_revokes_every_token_of_that_authorization(
     visma: httpx.Client, anonymous: httpx.Client
 ) -> None:
