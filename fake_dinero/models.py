@@ -145,7 +145,7 @@ Guid = Annotated[
 OptionalGuid = Annotated[Guid | None, BeforeValidator(_blank_is_none)]
 """A GUID a client may leave out; ``""`` counts as left out, as ``null`` does."""
 
-ZONELESS_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?$"
+ZONELESS_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?$"
 """What Dinero sends for a datetime. Its document says ``format: date-time``, but
 RFC 3339 wants a zone and Dinero sends none (reference §2.3), so the fake's
 document states the pattern it really sends."""
