@@ -33,4 +33,4 @@ def test_the_readme_visma_connect_config_loads() -> None:
     [config] = [json.loads(body) for body in blocks("json")]
     world = World.with_demo()
     world.provision_connect(config)
-    assert world.connect_clients["isv_acme"].refresh_token_grace_seconds == 10
+    assert world.connect_clients["isv_acme"].refresh_token_grace_seconds == 0
