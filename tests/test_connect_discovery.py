@@ -8,7 +8,7 @@ import httpx
 import jwt
 import pytest
 
-from fake_dinero import ApiRequest, Clock, FakeDinero, World, connect
+from fake_dinero import ApiRequest, Clock, FakeDinero, World, connect_keys
 from fake_dinero.world import ConnectUser
 
 from .support import ISV_ID, VISMA, FakeTransport, login
@@ -139,12 +139,12 @@ def test_making_a_world_or_serving_discovery_makes_no_key(monkeypatch: pytest.Mo
     def refuse(**_: object) -> None:
         raise AssertionError("an RSA key was generated")
 
-    monkeypatch.setattr(connect, "_key", None)  # as in a fresh process
-    monkeypatch.setattr(connect.rsa, "generate_private_key", refuse)
+    monkeypatch.setattr(connect_keys, "_key", None)  # as in a fresh process
+    monkeypatch.setattr(connect_keys.rsa, "generate_private_key", refuse)
     world = World.with_demo()
     world.add_demo_connect()
     FakeDinero(world).handle(ApiRequest("GET", "/.well-known/openid-configuration"))
 
 
 def test_the_key_is_made_once_and_shared_by_every_world() -> None:
-    assert connect.signing_key() is connect.signing_key()
+    assert connect_keys.signing_key() is connect_keys.signing_key()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import auth, connect, control, docs
+from .. import auth, connect, connect_session, control, docs
 from ..routing import RouteTable
 from . import (
     accounts,
@@ -34,6 +34,7 @@ ROUTE_TABLE = RouteTable(
     [
         auth.routes,
         connect.routes,
+        connect_session.routes,
         control.routes,
         docs.routes,
         organizations.routes,
