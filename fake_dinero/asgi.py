@@ -17,6 +17,8 @@ from starlette.types import Receive, Scope, Send
 from .control import DELIVER_WEBHOOKS
 from .fake import FakeDinero
 from .http import ApiRequest, ApiResponse, json_response
+from .journal import JournalEntry
+from .request_log import RequestLog
 
 POLL_SECONDS = 0.2
 """While deliveries wait for a retry, how often (real time) the sender looks whether the
@@ -44,10 +46,14 @@ class _Door:
     looking while anything waits for a retry, so a slow receiver never holds up an
     answer. ``POST /_fake/webhooks/deliver`` is the exception: it answers once the
     due deliveries have been attempted.
+
+    With a ``request_log`` (``fake-dinero serve``'s console) each answer is logged
+    as soon as the fake has decided it, before a latency fault plays out.
     """
 
-    def __init__(self, fake: FakeDinero) -> None:
+    def __init__(self, fake: FakeDinero, request_log: RequestLog | None = None) -> None:
         self.fake = fake
+        self.request_log = request_log
         self._sender: asyncio.Task[None] | None = None
         self._sending: asyncio.Lock | None = None
         self._sending_loop: asyncio.AbstractEventLoop | None = None
@@ -60,21 +66,26 @@ class _Door:
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        if request.method == "POST" and scope["path"].rstrip("/").lower() == DELIVER_WEBHOOKS:
-            await self._answer(send, json_response(await self._deliver_now()))
-            return
-        delivery = self.fake.deliver(
-            ApiRequest(
-                method=request.method,
-                # The scope's own path: request.url goes through urllib, which drops
-                # tabs and newlines from a URL (an encoded %0A would vanish).
-                path=scope["path"],
-                query_string=scope["query_string"].decode("latin-1"),
-                headers={key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]},
-                body=await request.body(),
-                scheme=request.url.scheme,
-            )
+        api_request = ApiRequest(
+            method=request.method,
+            # The scope's own path: request.url goes through urllib, which drops
+            # tabs and newlines from a URL (an encoded %0A would vanish).
+            path=scope["path"],
+            query_string=scope["query_string"].decode("latin-1"),
+            headers={key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]},
+            body=await request.body(),
+            scheme=request.url.scheme,
         )
+        if request.method == "POST" and scope["path"].rstrip("/").lower() == DELIVER_WEBHOOKS:
+            answer = json_response(await self._deliver_now())
+            self._log(api_request, answer, None)
+            await self._answer(send, answer)
+            return
+        journal = self.fake.journal
+        journaled = len(journal)
+        delivery = self.fake.deliver(api_request)
+        if self.request_log is not None:
+            self._log(api_request, delivery.response, journal.entries[-1] if len(journal) > journaled else None)
         if delivery.latency:
             await anyio.sleep(delivery.latency)
         answer = delivery.response
@@ -83,6 +94,16 @@ class _Door:
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
             raise ConnectionDropped("drop fault")
         await self._answer(send, answer)
+
+    def _log(self, request: ApiRequest, response: ApiResponse | None, entry: JournalEntry | None) -> None:
+        if self.request_log is None:
+            return
+        fake = self.fake
+
+        def fault_kind(fault_id: str) -> str | None:
+            return next((rule.kind for rule in fake.faults.rules if rule.id == fault_id), None)
+
+        self.request_log.answered(request, response, entry, now=fake.world.clock.now, fault_kind=fault_kind)
 
     @staticmethod
     async def _answer(send: Send, answer: ApiResponse) -> None:
@@ -122,14 +143,15 @@ class _Door:
             _log.exception("fake-dinero: sending webhook deliveries failed")
 
 
-def create_app(fake: FakeDinero | None = None) -> Starlette:
-    """A Starlette app serving ``fake`` (a fresh demo fake when none is given)."""
+def create_app(fake: FakeDinero | None = None, request_log: RequestLog | None = None) -> Starlette:
+    """A Starlette app serving ``fake`` (a fresh demo fake when none is given), logging
+    each request to ``request_log`` if one is given."""
     fake = fake if fake is not None else FakeDinero()
     logging.getLogger("uvicorn.error").addFilter(_QUIET_DROPS)
     # Every path goes to the door: no Starlette route (its ``{path:path}`` pattern stops
     # at a newline, so an encoded %0A in a path got Starlette's own plain-text 404).
     app = Starlette()
-    app.router.default = _Door(fake)
+    app.router.default = _Door(fake, request_log)
     app.state.fake = fake
     return app
 

@@ -62,7 +62,7 @@ class Journal:
             path=request.path,
             query=request.query_string,
             status=response.status if response is not None else 0,
-            code=_dinero_code(response),
+            code=dinero_code(response),
             organization_id=organization_id,
             client_id=client_id,
             at=at,
@@ -116,7 +116,8 @@ class Journal:
         return "\n".join(lines)
 
 
-def _dinero_code(response: ApiResponse | None) -> int | None:
+def dinero_code(response: ApiResponse | None) -> int | None:
+    """Dinero's error code in an error answer's JSON body, if it has one."""
     if response is None or response.status < 400 or not response.body.startswith(b"{"):
         return None
     try:
