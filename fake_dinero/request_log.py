@@ -76,10 +76,10 @@ class ConsoleWriter:
         reported = 0
         while (line := self._lines.get()) is not None:
             try:
+                self.stream.write(line + "\n")
                 if self.dropped > reported:
                     dropped, reported = self.dropped - reported, self.dropped
                     self.stream.write(f"fake-dinero: {dropped} log line(s) dropped: the console was not read\n")
-                self.stream.write(line + "\n")
                 self.stream.flush()
             except (OSError, ValueError):  # the console went away: stop writing, keep serving
                 return
