@@ -14,10 +14,14 @@ import shlex
 import signal
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
 
+from . import __version__
 from .control import SCENARIOS, seed_scenario
 from .ratelimit import parse_rate_limit
+from .request_log import ConsoleWriter, RequestLog, wants_colour
 from .world import (
     DEFAULT_API_KEY,
     DEFAULT_CLIENT_ID,
@@ -33,15 +37,117 @@ from .world import (
 )
 
 DEMO_ORGANIZATION_ID = 123456
+ENV_PREFIX = "FAKE_DINERO_"
 
 
 def _env(name: str, default: str) -> str:
-    return os.environ.get(f"FAKE_DINERO_{name}", default)
+    return os.environ.get(f"{ENV_PREFIX}{name}", default)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors, and defaults read from ``FAKE_DINERO_*`` only
+    once the command line is parsed: a bad variable is reported like a bad flag,
+    and never stops ``--help`` (which exits before the environment is read)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        for action in self._actions:
+            source: _FromEnv | None = getattr(action, "from_env", None)
+            if source is not None and getattr(parsed, action.dest) is source.not_given:
+                setattr(parsed, action.dest, source.value(self))
+        return parsed, extras
+
+
+_NOT_GIVEN = object()
+"""The default of a ``serve`` option until the environment, or its own default, fills it."""
+
+
+class _FromEnv:
+    """Where an option not given on the command line gets its value: ``FAKE_DINERO_<NAME>``
+    (an empty variable counts as unset), else ``default``."""
+
+    def __init__(self, name: str, parse: Callable[[str], Any], default: Any, not_given: Any) -> None:
+        self.variable = ENV_PREFIX + name
+        self.parse = parse
+        self.default = default
+        self.not_given = not_given
+
+    def value(self, parser: argparse.ArgumentParser) -> Any:
+        text = os.environ.get(self.variable, "")
+        if not text.strip():
+            return self.default
+        try:
+            return self.parse(text)
+        except (argparse.ArgumentTypeError, ValueError) as exc:
+            parser.error(f"{self.variable}: {exc}")
+
+
+def _option(
+    group: argparse._ActionsContainer,
+    flag: str,
+    env: str,
+    default: Any,
+    help: str,
+    *,
+    parse: Callable[[str], Any] = str,
+    shown: str | None = None,
+    **options: Any,
+) -> argparse.Action:
+    """A ``serve`` option whose help names its default and its environment variable."""
+    shown = shown if shown is not None else ("none" if default is None else str(default))
+    text = f"{help} (default: {shown}; env {ENV_PREFIX}{env})".replace("%", "%%")
+    kind = options.get("action")
+    if kind is None:
+        options["type"] = parse
+    elif kind == "append":
+        options["type"] = _text  # one value per flag; ``parse`` reads the variable
+    not_given = None if kind in ("append", argparse.BooleanOptionalAction) else _NOT_GIVEN
+    action = group.add_argument(flag, default=not_given, help=text, **options)
+    action.from_env = _FromEnv(env, parse, default, not_given)  # type: ignore[attr-defined]
+    return action
+
+
+def _whole(low: int, high: int | None, what: str) -> Callable[[str], int]:
+    """A parser of whole numbers from ``low`` to ``high`` (no upper bound if None)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            bound = f"{low} to {high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"{value} is not {what}; use {bound}")
+        return value
+
+    return parse
+
+
+_port = _whole(0, 65535, "a port")
+_seed = _whole(0, None, "a seed")
+_count = _whole(0, None, "a number of records")
+_organization_id = _whole(1, 2**31 - 1, "an organization id")
+
+
+def _text(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("it is empty")
+    return text
 
 
 def _flag(text: str) -> bool:
-    """An on/off environment variable: 1, true, yes or on (any case) is on."""
-    return text.strip().lower() in ("1", "true", "yes", "on")
+    """An on/off environment variable: 1, true, yes or on; 0, false, no or off (any case)."""
+    folded = text.strip().lower()
+    if folded in ("1", "true", "yes", "on"):
+        return True
+    if folded in ("0", "false", "no", "off", ""):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is neither on (1, true, yes, on) nor off (0, false, no, off)")
 
 
 def _rate_limit(text: str) -> int | None:
@@ -57,8 +163,42 @@ def _scenario(text: str) -> str:
     return text
 
 
+def _refresh_token_usage(text: str) -> str:
+    if text not in (ONE_TIME, REUSE):
+        raise argparse.ArgumentTypeError(f"{text!r} is neither {ONE_TIME} nor {REUSE}")
+    return text
+
+
+def _readable_file(text: str) -> str:
+    """A file to read at start: it must be there now, not found missing halfway."""
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{text}: {'is a directory' if path.is_dir() else 'no such file'}")
+    if not os.access(path, os.R_OK):
+        raise argparse.ArgumentTypeError(f"{text}: not readable")
+    return text
+
+
+def _writable_file(text: str) -> str:
+    """A file written when the server stops: its folder must exist now, or the state is lost then."""
+    path = Path(text)
+    folder = path.parent
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: is a directory")
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise argparse.ArgumentTypeError(f"{text}: the folder {folder} is not writable")
+    return text
+
+
+def _uris(text: str) -> list[str]:
+    return text.split()
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fake-dinero", description="A stateful fake of the Dinero API.")
+    parser = _Parser(prog="fake-dinero", description="A stateful fake of the Dinero API.")
+    parser.add_argument("--version", action="version", version=f"fake-dinero {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (_, text) in TOOLS.items():
         commands.add_parser(name, help=text, add_help=False)
@@ -66,77 +206,75 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="run the fake Dinero server",
         description="Run the fake Dinero API and its token route on one port. "
-        "Every option can also be set by an environment variable FAKE_DINERO_<OPTION>.",
+        f"Every option can also be set by an environment variable {ENV_PREFIX}<OPTION>; a flag wins.",
     )
-    serve.add_argument("--host", default=_env("HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(_env("PORT", "8765")), help="0 picks a free port")
-    serve.add_argument("--seed", type=int, default=int(_env("SEED", "0")), help="same seed, same data and ids")
-    serve.add_argument(
-        "--rate-limit",
-        type=_rate_limit,
-        default=_rate_limit(_env("RATE_LIMIT", "100")),
-        help="requests per minute per organization and client, or 'off' (default 100, as Dinero)",
-    )
-    serve.add_argument("--client-id", default=_env("CLIENT_ID", DEFAULT_CLIENT_ID))
-    serve.add_argument("--client-secret", default=_env("CLIENT_SECRET", DEFAULT_CLIENT_SECRET))
-    serve.add_argument("--api-key", default=_env("API_KEY", DEFAULT_API_KEY))
-    serve.add_argument("--org-id", type=int, default=int(_env("ORG_ID", str(DEMO_ORGANIZATION_ID))))
-    serve.add_argument("--contacts", type=int, default=int(_env("CONTACTS", "5")), help="demo contacts to seed")
-    serve.add_argument("--products", type=int, default=int(_env("PRODUCTS", "5")), help="demo products to seed")
-    serve.add_argument(
-        "--scenario",
-        type=_scenario,
-        default=_env("SCENARIO", "") or None,
-        help=f"also seed a named scenario: {', '.join(SCENARIOS)} "
-        "('year' books last year in full and this one to date)",
-    )
+    _option(serve, "--host", "HOST", "127.0.0.1", "address to listen on", parse=_text)
+    _option(serve, "--port", "PORT", 8765, "port to listen on; 0 picks a free port", parse=_port)
+    _option(serve, "--seed", "SEED", 0, "same seed, same data and ids", parse=_seed)
+    _option(
+        serve, "--rate-limit", "RATE_LIMIT", 100,
+        "requests per minute per organization and client, or 'off'; Dinero's is 100", parse=_rate_limit,
+    )  # fmt: skip
+    _option(serve, "--client-id", "CLIENT_ID", DEFAULT_CLIENT_ID, "legacy API client id", parse=_text)
+    _option(serve, "--client-secret", "CLIENT_SECRET", DEFAULT_CLIENT_SECRET, "legacy API client secret", parse=_text)
+    _option(serve, "--api-key", "API_KEY", DEFAULT_API_KEY, "the organization's API key", parse=_text)
+    _option(serve, "--org-id", "ORG_ID", DEMO_ORGANIZATION_ID, "the demo organization's id", parse=_organization_id)
+    _option(serve, "--contacts", "CONTACTS", 5, "demo contacts to seed", parse=_count)
+    _option(serve, "--products", "PRODUCTS", 5, "demo products to seed", parse=_count)
+    _option(
+        serve, "--scenario", "SCENARIO", None,
+        f"also seed a named scenario: {', '.join(SCENARIOS)} ('year' books last year in full and this one to date)",
+        parse=_scenario,
+    )  # fmt: skip
+    _option(
+        serve, "--import", "IMPORT", None,
+        "start from a snapshot file (written by --export-on-exit or GET /_fake/state)",
+        parse=_readable_file, dest="import_file", metavar="FILE",
+    )  # fmt: skip
+    _option(
+        serve, "--export-on-exit", "EXPORT_ON_EXIT", None,
+        "write a snapshot of the state to FILE when the server stops",
+        parse=_writable_file, metavar="FILE",
+    )  # fmt: skip
+    log = serve.add_argument_group("request log", "one line per request on standard output")
+    _option(log, "--quiet", "QUIET", False, "log no requests", parse=_flag, shown="off",
+            action=argparse.BooleanOptionalAction)  # fmt: skip
+    _option(log, "--log-bodies", "LOG_BODIES", False, "add the request's and the answer's bodies, credentials redacted",
+            parse=_flag, shown="off", action=argparse.BooleanOptionalAction)  # fmt: skip
+    _option(log, "--log-json", "LOG_JSON", False,
+            "log JSON lines for tools (the banner and other messages go to standard error)",
+            parse=_flag, shown="off", action=argparse.BooleanOptionalAction)  # fmt: skip
     visma = serve.add_argument_group("Visma Connect", "the client and user provisioned for the OAuth 2.0 login")
-    visma.add_argument("--visma-client-id", default=_env("VISMA_CLIENT_ID", DEFAULT_VISMA_CLIENT_ID))
-    visma.add_argument("--visma-client-secret", default=_env("VISMA_CLIENT_SECRET", DEFAULT_VISMA_CLIENT_SECRET))
-    visma.add_argument(
-        "--visma-redirect-uri",
-        action="append",
-        help=f"registered redirect URI, repeatable (default {DEFAULT_VISMA_REDIRECT_URI}; "
-        "FAKE_DINERO_VISMA_REDIRECT_URI takes several, space-separated)",
-    )
-    visma.add_argument(
-        "--refresh-token-usage",
-        choices=[ONE_TIME, REUSE],
-        default=_env("REFRESH_TOKEN_USAGE", ONE_TIME),
-        help="onetime: each refresh rotates the refresh token; reuse: the same one comes back",
-    )
-    visma.add_argument(
-        "--visma-require-pkce",
-        action=argparse.BooleanOptionalAction,
-        default=_flag(_env("VISMA_REQUIRE_PKCE", "")),
-        help="the client refuses a login without code_challenge (default off: PKCE is a per-application "
-        "setting in Visma Connect and is verified whenever a client sends it)",
-    )
-    visma.add_argument(
-        "--connect-config",
-        default=_env("CONNECT_CONFIG", "") or None,
-        metavar="FILE",
-        help="JSON file with more Visma Connect clients, users and organizations",
-    )
-    serve.add_argument(
-        "--import",
-        dest="import_file",
-        default=_env("IMPORT", "") or None,
-        metavar="FILE",
-        help="start from a snapshot file (written by --export-on-exit or GET /_fake/state)",
-    )
-    serve.add_argument(
-        "--export-on-exit",
-        default=_env("EXPORT_ON_EXIT", "") or None,
-        metavar="FILE",
-        help="write a snapshot of the state to FILE when the server stops",
-    )
+    _option(visma, "--visma-client-id", "VISMA_CLIENT_ID", DEFAULT_VISMA_CLIENT_ID, "Visma Connect client id",
+            parse=_text)  # fmt: skip
+    _option(visma, "--visma-client-secret", "VISMA_CLIENT_SECRET", DEFAULT_VISMA_CLIENT_SECRET,
+            "Visma Connect client secret", parse=_text)  # fmt: skip
+    _option(
+        visma, "--visma-redirect-uri", "VISMA_REDIRECT_URI", [DEFAULT_VISMA_REDIRECT_URI],
+        "registered redirect URI, repeatable; the environment variable takes several, space-separated",
+        parse=_uris, shown=DEFAULT_VISMA_REDIRECT_URI, action="append", metavar="URI",
+    )  # fmt: skip
+    _option(
+        visma, "--refresh-token-usage", "REFRESH_TOKEN_USAGE", ONE_TIME,
+        "onetime: each refresh rotates the refresh token; reuse: the same one comes back",
+        parse=_refresh_token_usage, metavar="{onetime,reuse}",
+    )  # fmt: skip
+    _option(
+        visma, "--visma-require-pkce", "VISMA_REQUIRE_PKCE", False,
+        "the client refuses a login without code_challenge (PKCE is a per-application setting in Visma "
+        "Connect and is verified whenever a client sends it)",
+        parse=_flag, shown="off", action=argparse.BooleanOptionalAction,
+    )  # fmt: skip
+    _option(
+        visma, "--connect-config", "CONNECT_CONFIG", None, "JSON file with more Visma Connect clients, users "
+        "and organizations", parse=_readable_file, metavar="FILE",
+    )  # fmt: skip
     return parser
 
 
 TOOLS = {
     "openapi": ("contracts.openapi", "write the fake's OpenAPI document"),
-    "coverage": ("contracts.conformance", "compare the fake's document with Dinero's; write contracts/COVERAGE.md"),
+    "coverage": ("contracts.conformance", "compare the fake's document with Dinero's (--write FILE for the report)"),
     "contract": ("contracts.suite", "check a Dinero base URL (the fake or a real organization) against the contract"),
 }
 """Commands that are tools of their own module: ``fake-dinero NAME ARGS`` runs ``module.main(ARGS)``."""
@@ -145,17 +283,26 @@ TOOLS = {
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in TOOLS:
-        module = importlib.import_module(TOOLS[argv[0]][0])
-        return int(module.main(argv[1:]))
+        return run_tool(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)
     return 2  # pragma: no cover - argparse refuses unknown commands first
 
 
+def run_tool(name: str, argv: list[str]) -> int:
+    """A tool's own ``main``; a file it cannot read or write is one line and status 2."""
+    module = importlib.import_module(TOOLS[name][0])
+    try:
+        return int(module.main(argv))
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"fake-dinero {name}: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
 def redirect_uris(args: argparse.Namespace) -> list[str]:
-    # Resolved here, not as argparse's default: "append" would add to a default list.
-    return args.visma_redirect_uri or _env("VISMA_REDIRECT_URI", DEFAULT_VISMA_REDIRECT_URI).split()
+    return list(args.visma_redirect_uri)
 
 
 def build_world(args: argparse.Namespace) -> World:
@@ -181,8 +328,36 @@ def build_world(args: argparse.Namespace) -> World:
         require_pkce=args.visma_require_pkce,
     )
     if args.connect_config:
-        world.load_connect_config(args.connect_config)
+        try:
+            world.load_connect_config(args.connect_config)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise BadFile("--connect-config", args.connect_config, exc) from exc
     return world
+
+
+class BadFile(Exception):
+    """A file an option names could not be used; says which option and why, in one line."""
+
+    def __init__(self, option: str, path: str, cause: Exception) -> None:
+        super().__init__(f"{option} {path}: {one_line(cause)}")
+
+
+def one_line(error: Exception) -> str:
+    """An error's message on one line (pydantic's and json's span several)."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith("For further information")]
+    return "; ".join(lines) or type(error).__name__
+
+
+def request_log(args: argparse.Namespace) -> RequestLog | None:
+    """The console log ``serve`` writes, or None with ``--quiet``."""
+    if args.quiet:
+        return None
+    return RequestLog(
+        ConsoleWriter(sys.stdout), bodies=args.log_bodies, as_json=args.log_json, colour=wants_colour(sys.stdout)
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -191,17 +366,25 @@ def serve(args: argparse.Namespace) -> int:
     from .asgi import create_app
     from .fake import FakeDinero
 
+    # With JSON lines on standard output, what a person reads goes to standard error.
+    say = sys.stderr if args.log_json and not args.quiet else sys.stdout
     try:
         fake = FakeDinero(build_world(args))
         if args.import_file:
-            fake.control.import_(args.import_file)
-    except (OSError, ValueError, KeyError) as exc:
-        print(f"fake-dinero: {exc}", file=sys.stderr)
-        return 1
+            try:
+                fake.control.import_(args.import_file)
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise BadFile("--import", args.import_file, exc) from exc
+    except BadFile as exc:
+        print(f"fake-dinero serve: {exc}", file=sys.stderr)
+        return 2
     listener = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         listener.bind((args.host, args.port))
+    except socket.gaierror as exc:
+        print(f"fake-dinero serve: --host {args.host}: {exc.strerror}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"fake-dinero: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
@@ -212,19 +395,22 @@ def serve(args: argparse.Namespace) -> int:
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets=sockets)
             if self.started:  # serving, and Ctrl-C / SIGTERM now stop it cleanly
-                print(banner(args, port), flush=True)
+                print(banner(args, port), file=say, flush=True)
 
-    config = uvicorn.Config(create_app(fake), log_level="warning", lifespan="off")
+    log = request_log(args)
+    config = uvicorn.Config(create_app(fake, log), log_level="warning", lifespan="off")
     # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the
     # signal to the handler that was there before it; make that handler a
     # quiet one so a requested stop ends with status 0.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, _stop_requested)
     Server(config).run(sockets=[listener])
+    if log is not None and isinstance(log.write, ConsoleWriter):
+        log.write.close()
     if args.export_on_exit:
         fake.control.export(args.export_on_exit)
-        print(f"fake-dinero: state written to {args.export_on_exit}", flush=True)
-    print("fake-dinero: stopped", flush=True)
+        print(f"fake-dinero: state written to {args.export_on_exit}", file=say, flush=True)
+    print("fake-dinero: stopped", file=say, flush=True)
     return 0
 
 
