@@ -333,14 +333,19 @@ def fake_document() -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``fake-dinero coverage``: print the table, write the coverage file; --check for CI."""
+    """``fake-dinero coverage``: print the table; write the report only where ``--write`` says
+    (never into the installed package by default); --check for CI."""
     parser = argparse.ArgumentParser(
         prog="fake-dinero coverage", description="Compare the fake's contract with Dinero's."
     )
     parser.add_argument("--upstream", default=str(_upstream.COPY_PATH), help="Dinero's document, path or URL")
     parser.add_argument("--fake", help="the fake's document as a JSON file (default: generate it)")
     parser.add_argument("--allowlist", default=str(ALLOWLIST_PATH), help="the reviewed allow-list")
-    parser.add_argument("--write", default=str(COVERAGE_PATH), help="coverage file to write; '-' for none")
+    parser.add_argument(
+        "--write",
+        metavar="FILE",
+        help="write the whole report (COVERAGE.md's text) to FILE; '-' prints it instead of the table",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 on a disagreement or a stale allow-list entry")
     args = parser.parse_args(argv)
     try:
@@ -350,9 +355,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError, KeyError, ImportError) as exc:  # AllowlistError is a ValueError
         print(f"fake-dinero coverage: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
-    print(render_table(report))
-    if args.write != "-":
-        write_coverage(report, args.write)
+    if args.write == "-":
+        print(render_markdown(report), end="")
+    else:
+        print(render_table(report))
+    if args.write not in (None, "-"):
+        try:
+            write_coverage(report, args.write)
+        except OSError as exc:
+            print(f"fake-dinero coverage: cannot write {args.write}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
         print(f"wrote {args.write}")
     for operation, d in report.failures():
         print(f"DIFFERS {operation}: {d.kind} at {d.where}: fake {_cell(d.fake)}, Dinero {_cell(d.upstream)}")
