@@ -4,7 +4,8 @@ From Python: ``fake.control.reset()``, ``.seed(...)``, ``.advance(...)``,
 ``.webhook_deliveries(...)``, ``.deliver_webhooks()``.
 Over HTTP: the same operations under the reserved prefix ``/_fake/``, which
 no Dinero path uses. Control calls pass no token check, no rate limit and
-no fault, and are not journaled.
+no fault, and are not journaled. ``GET /_fake/`` lists them, each with the first
+paragraph of its handler's docstring, so every handler here needs one.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .errors import validation_error
 from .faults import FaultKind
 from .formats import parse_lenient_datetime, render_datetime
 from .models import Bool, DineroModel, Int, parse_json_body
-from .routing import QueryParam, Routes
+from .routing import Operation, QueryParam, Routes, RouteTable
 from .seeding import seed_organization
 from .snapshot import WorldState, capture, export_world, import_world, restore
 from .year_of_trade import book_year, require_year_possible
@@ -271,13 +272,48 @@ def _moment(text: str, name: str) -> datetime:
         raise validation_error({name: f"'{text}' is not a time; use ISO 8601, e.g. 2026-01-31T12:00:00Z."}) from None
 
 
+class ControlOperation(DineroModel):
+    method: str
+    path: str
+    description: str
+
+
+class ControlIndex(DineroModel):
+    operations: list[ControlOperation]
+    docs: str
+    openapi: str
+    home: str
+
+
+def control_operations(table: RouteTable) -> list[Operation]:
+    """The route table's control-plane operations, in the order they are declared."""
+    return [op for op in table.operations if op.path.lower().startswith(f"{PREFIX}/")]
+
+
+def first_paragraph(text: str | None) -> str:
+    """A docstring's summary: its text up to the first blank line, on one line."""
+    return " ".join((text or "").strip().split("\n\n")[0].split())
+
+
+@routes.get(f"{PREFIX}/", response=ControlIndex, **_OPTIONS, answers=())
+def index(call: Call) -> ControlIndex:
+    """This list: every control operation, with its method and what it does."""
+    operations = [
+        ControlOperation(method=op.method, path=op.path, description=first_paragraph(op.handler.__doc__))
+        for op in control_operations(call.fake.routes)
+    ]
+    return ControlIndex(operations=operations, docs="/docs", openapi="/openapi.json", home="/")
+
+
 @routes.post(f"{PREFIX}/reset", **_OPTIONS)
 def reset(call: Call) -> None:
+    """Back to the state the fake started in (or the last loaded one), with an empty journal and no faults."""
     call.fake.control.reset()
 
 
 @routes.post(f"{PREFIX}/seed", body=SeedRequest, **_OPTIONS)
 def seed(call: Call) -> dict[str, int]:
+    """Add Danish demo data: a scenario (empty, demo, busy, year) and more contacts and products."""
     body = call.body(SeedRequest)
     if body.scenario is not None and body.scenario not in SCENARIOS:
         raise validation_error({"scenario": f"Unknown scenario; use one of {', '.join(SCENARIOS)}."})
@@ -288,11 +324,13 @@ def seed(call: Call) -> dict[str, int]:
 
 @routes.get(f"{PREFIX}/state", **_OPTIONS)
 def state(call: Call) -> dict[str, Any]:
+    """Everything the fake holds, as a snapshot."""
     return call.fake.control.dump()
 
 
 @routes.put(f"{PREFIX}/state", **_OPTIONS)
 def load_state(call: Call) -> None:
+    """Load a snapshot (as GET /_fake/state gives it); it becomes the state a reset returns to."""
     document = parse_json_body(call.request.body)
     try:
         call.fake.control.import_(document if isinstance(document, dict) else {})
@@ -302,11 +340,13 @@ def load_state(call: Call) -> None:
 
 @routes.get(f"{PREFIX}/clock", **_OPTIONS)
 def clock(call: Call) -> dict[str, Any]:
+    """The fake's clock: the time now and whether it is frozen."""
     return _clock(call.fake.control)
 
 
 @routes.post(f"{PREFIX}/clock", body=ClockRequest, **_OPTIONS)
 def move_clock(call: Call) -> dict[str, Any]:
+    """Freeze (optionally at a time), unfreeze, set or advance the fake's clock."""
     control, body = call.fake.control, call.body(ClockRequest)
     try:
         if body.freeze:
@@ -324,11 +364,13 @@ def move_clock(call: Call) -> dict[str, Any]:
 
 @routes.get(f"{PREFIX}/faults", **_OPTIONS)
 def list_faults(call: Call) -> list[dict[str, Any]]:
+    """The fault rules in force."""
     return [rule.to_json() for rule in call.fake.faults.rules]
 
 
 @routes.post(f"{PREFIX}/faults", body=FaultRequest, **_OPTIONS)
 def add_fault(call: Call) -> dict[str, Any]:
+    """Add a fault rule: an error, rate limit, brownout, malformed body, hang-up or delay."""
     body = call.body(FaultRequest)
     options = body.model_dump(exclude={"kind", "organizationId"})
     return call.fake.faults.add(body.kind, organization_id=body.organizationId, **options).to_json()
@@ -336,11 +378,13 @@ def add_fault(call: Call) -> dict[str, Any]:
 
 @routes.delete(f"{PREFIX}/faults", **_OPTIONS)
 def clear_faults(call: Call) -> None:
+    """Remove every fault rule."""
     call.fake.faults.clear()
 
 
 @routes.delete(f"{PREFIX}/faults/{{faultId}}", **_OPTIONS)
 def remove_fault(call: Call) -> None:
+    """Remove one fault rule by its id."""
     call.fake.faults.remove(call.params["faultId"])
 
 
@@ -374,22 +418,26 @@ def webhook_deliveries(call: Call) -> list[dict[str, Any]]:
 @routes.post(DELIVER_WEBHOOKS, **_OPTIONS)
 def deliver_webhooks(call: Call) -> list[dict[str, Any]]:
     """Send every webhook delivery due on the fake's clock now; the deliveries attempted.
+
     The live server sends them from its event loop and answers once they are done."""
     return call.fake.control.deliver_webhooks()
 
 
 @routes.get(f"{PREFIX}/journal", **_OPTIONS)
 def journal(call: Call) -> list[dict[str, Any]]:
+    """Every call to Dinero's API the fake answered, oldest first."""
     return [entry.to_json() for entry in call.fake.journal]
 
 
 @routes.delete(f"{PREFIX}/journal", **_OPTIONS)
 def clear_journal(call: Call) -> None:
+    """Empty the journal."""
     call.fake.journal.clear()
 
 
 @routes.post(f"{PREFIX}/organizations", body=OrganizationRequest, **_OPTIONS)
 def add_organization(call: Call) -> dict[str, Any]:
+    """Add an organization, with or without Pro."""
     body = call.body(OrganizationRequest)
     if body.id in call.world.organizations:
         raise validation_error({"id": f"Organization {body.id} exists already."})
@@ -399,6 +447,7 @@ def add_organization(call: Call) -> dict[str, Any]:
 
 @routes.post(f"{PREFIX}/clients", body=ClientRequest, **_OPTIONS)
 def add_client(call: Call) -> dict[str, str]:
+    """Add a legacy API client: a client id and secret for the password grant."""
     body = call.body(ClientRequest)
     call.fake.control.add_client(body.clientId, body.clientSecret)
     return {"clientId": body.clientId}
@@ -406,7 +455,7 @@ def add_client(call: Call) -> dict[str, str]:
 
 @routes.post(f"{PREFIX}/connect", **_OPTIONS)
 def provision_connect(call: Call) -> None:
-    """Visma Connect clients and users, in the shape of ``serve --connect-config``'s file."""
+    """Add Visma Connect clients and users, in the shape of the file serve --connect-config reads."""
     document = parse_json_body(call.request.body)
     try:
         call.fake.control.provision_connect(document if isinstance(document, dict) else {"": document})
@@ -416,6 +465,7 @@ def provision_connect(call: Call) -> None:
 
 @routes.post(f"{PREFIX}/api-keys", body=ApiKeyRequest, **_OPTIONS)
 def add_api_key(call: Call) -> dict[str, Any]:
+    """Add an API key for an organization (a made-up one when none is given)."""
     body = call.body(ApiKeyRequest)
     api_key = call.fake.control.add_api_key(body.organizationId, body.apiKey)
     return {"apiKey": api_key, "organizationId": body.organizationId}
