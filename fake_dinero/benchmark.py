@@ -2,7 +2,8 @@
 
 Reports import time, the set-up and reset of a fake as the pytest fixtures
 do them, and the per-call cost of a GET through the in-process fake next to
-the same GET answered by a canned respx route (the cheapest mock there is).
+the same GET answered by a canned respx route (the cheapest mock there is), and
+what ``serve``'s request log adds to each answer.
 
 Then the cost of the books at scale: ``--invoices`` invoices (default 1,000)
 created, booked and paid over the API as a client would (and the same through
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import itertools
 import statistics
 import subprocess
@@ -394,6 +396,8 @@ def call_lines(calls: int, import_runs: int = 5) -> list[str]:
     guid = next(iter(fake.world.organizations[123456].table(CONTACTS))).key
     url = f"https://api.dinero.dk/v1/123456/contacts/{guid}"
 
+    log_cost, deliver_alone = request_log_cost(fake, url.removeprefix("https://api.dinero.dk"), headers, calls)
+
     with httpx.Client() as client:
         with InProcessDinero(fake):
             body = client.get(url, headers=headers).content
@@ -409,7 +413,36 @@ def call_lines(calls: int, import_runs: int = 5) -> list[str]:
         f"GET contact through the in-process fake:       {through_fake * 1e6:8.1f} us",
         f"same GET from a canned respx route:            {canned * 1e6:8.1f} us",
         f"ratio fake / canned:                           {through_fake / canned:8.2f}",
+        f"request log (serve), added per request:        {log_cost * 1e6:8.1f} us   "
+        f"deliver alone: {deliver_alone * 1e6:.1f} us (text lines to memory through serve's writer thread)",
     ]
+
+
+def request_log_cost(fake: FakeDinero, path: str, headers: dict[str, str], calls: int) -> tuple[float, float]:
+    """Seconds ``serve``'s request log adds to one answer, and the seconds of the answer
+    alone: ``deliver`` with and without the log, as the Starlette door calls them, its
+    lines going to an in-memory stream through the writer thread ``serve`` uses."""
+    from fake_dinero.http import ApiRequest
+    from fake_dinero.request_log import ConsoleWriter, RequestLog
+
+    request = ApiRequest("GET", path, headers={name.lower(): value for name, value in headers.items()})
+    writer = ConsoleWriter(io.StringIO(), capacity=0)
+    log = RequestLog(writer)
+
+    def logged() -> None:
+        journal = fake.journal
+        journaled = len(journal)
+        delivery = fake.deliver(request)
+        entry = journal.entries[-1] if len(journal) > journaled else None
+        log.answered(request, delivery.response, entry, now=fake.world.clock.now)
+
+    try:
+        alone = _best_of(5, calls, lambda: fake.deliver(request))
+        with_log = _best_of(5, calls, logged)
+    finally:
+        writer.close()
+        fake.journal.clear()
+    return max(0.0, with_log - alone), alone
 
 
 def main(argv: list[str] | None = None) -> int:
