@@ -63,7 +63,7 @@ class FakeDinero:
         The control plane (``/_fake/...``) is exempt from faults and the journal,
         so a test can always reach it.
         """
-        if request.path[:7].lower() == CONTROL_PREFIX:
+        if f"{request.path}/"[:7].lower() == CONTROL_PREFIX:  # /_fake as well as /_fake/...
             return Delivery(self.handle(request))
         decision = self.faults.decide(request)
         fault = decision.fault

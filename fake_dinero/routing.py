@@ -90,7 +90,8 @@ class Operation:
     def __post_init__(self) -> None:
         segments: list[str | None] = []
         params: list[str] = []
-        for part in self.path.strip("/").split("/"):
+        trimmed = self.path.strip("/")
+        for part in trimmed.split("/") if trimmed else ():
             match = _PARAM.match(part)
             if match:
                 segments.append(None)

@@ -22,16 +22,11 @@ from fake_dinero.world import (
 
 from .support import BASE_URL, ORG
 
-ROOT_ROUTING = pytest.mark.xfail(
-    strict=True, reason="the route table does not match the root path yet (routing.Operation's segments for '/')"
-)
-
 
 def linked(page: str) -> list[str]:
     return re.findall(r'(?:src|href)="([^"]+)"', page)
 
 
-@ROOT_ROUTING
 def test_the_home_page_shows_the_base_url_the_credentials_and_a_token_command(anonymous: httpx.Client) -> None:
     response = anonymous.get("/")
     assert response.status_code == 200
@@ -50,7 +45,6 @@ def test_the_home_page_shows_the_base_url_the_credentials_and_a_token_command(an
         assert shown in page, shown
 
 
-@ROOT_ROUTING
 def test_the_home_page_shows_the_visma_connect_demo_client(fake: FakeDinero, anonymous: httpx.Client) -> None:
     fake.world.add_demo_connect()
     page = anonymous.get("/").text
@@ -58,14 +52,12 @@ def test_the_home_page_shows_the_visma_connect_demo_client(fake: FakeDinero, ano
         assert shown in page, shown
 
 
-@ROOT_ROUTING
 def test_the_home_page_links_the_docs_the_document_and_the_control_plane(anonymous: httpx.Client) -> None:
     links = linked(anonymous.get("/").text)
     assert {"/docs", "/openapi.json", "/_fake/", "/_fake/journal"} <= set(links)
     assert all(anonymous.get(link).status_code == 200 for link in links)
 
 
-@ROOT_ROUTING
 def test_the_home_page_escapes_what_it_shows(fake: FakeDinero, anonymous: httpx.Client) -> None:
     fake.control.add_client("<script>alert(1)</script>", "a&b")
     page = anonymous.get("/").text

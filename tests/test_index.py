@@ -69,3 +69,10 @@ def test_a_new_control_operation_appears_without_editing_the_index() -> None:
     assert {"method": "POST", "path": "/_fake/rewind", "description": "Turn the clock back an hour."} in (
         response.json()["operations"]
     )
+
+
+def test_the_index_without_its_slash_is_the_control_plane_too(fake: FakeDinero, anonymous: httpx.Client) -> None:
+    """Exempt from faults and the journal, like every control call."""
+    fake.faults.add("error", path="*")
+    assert anonymous.get("/_fake").status_code == 200
+    assert list(fake.journal) == []

@@ -39,6 +39,9 @@ def test_every_declared_operation_is_one_of_dinero_own() -> None:
 def test_only_token_routes_the_control_plane_and_the_contract_are_outside_dinero_api_document() -> None:
     outside = {op.path for op in ROUTE_TABLE.operations if not op.upstream and not op.path.startswith("/_fake/")}
     assert outside == {
+        "/",
+        "/docs",
+        "/docs/assets/{name}",
         "/openapi.json",
         "/dineroapi/oauth/token",
         "/.well-known/openid-configuration",
