@@ -40,10 +40,6 @@ DEMO_ORGANIZATION_ID = 123456
 ENV_PREFIX = "FAKE_DINERO_"
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"{ENV_PREFIX}{name}", default)
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors, and defaults read from ``FAKE_DINERO_*`` only
     once the command line is parsed: a bad variable is reported like a bad flag,
