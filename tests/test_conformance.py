@@ -405,7 +405,7 @@ def test_the_command_writes_a_generated_coverage_file(tmp_path: Path, capsys: py
 def test_coverage_file_is_current() -> None:
     report = compare(fake_document(), upstream.load(), load_allowlist())
     assert COVERAGE_PATH.read_text(encoding="utf-8") == render_markdown(report), (
-        "contracts/COVERAGE.md is stale; run: fake-dinero coverage"
+        "contracts/COVERAGE.md is stale; run: fake-dinero coverage --write contracts/COVERAGE.md"
     )
 
 
