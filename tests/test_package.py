@@ -10,13 +10,10 @@ these tests through a ``.pth`` file, so only the wheel itself is installed in it
 from __future__ import annotations
 
 import os
-import queue
 import re
 import site
 import subprocess
 import sys
-import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +22,8 @@ import httpx
 import pytest
 
 import fake_dinero
+
+from .cli_calls import Console
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,30 +81,10 @@ def served(venv: Path) -> Iterator[str]:
     )
     with process:
         try:
-            yield _base_url(process)
+            first = Console(process).read_until(lambda line: "http://127.0.0.1:" in line)[-1]
+            yield re.search(r"http://127\.0\.0\.1:\d+", first).group(0)  # type: ignore[union-attr]
         finally:
             process.kill()
-
-
-def _base_url(process: subprocess.Popen[str], deadline_seconds: float = 30) -> str:
-    """The first http://127.0.0.1:PORT the banner prints (read by a thread, so a silent
-    server fails at the deadline instead of hanging the test)."""
-    assert process.stdout is not None
-    lines: queue.Queue[str] = queue.Queue()
-    stdout = process.stdout
-    threading.Thread(target=lambda: [lines.put(line) for line in iter(stdout.readline, "")], daemon=True).start()
-    seen = []
-    deadline = time.monotonic() + deadline_seconds
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            break
-        seen.append(line)
-        found = re.search(r"http://127\.0\.0\.1:\d+", line)
-        if found:
-            return found.group(0)
-    raise AssertionError(f"no address in the banner: {''.join(seen)!r}")
 
 
 def test_fake_dinero_serve_from_the_wheel_answers(served: str) -> None:
