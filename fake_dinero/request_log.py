@@ -25,13 +25,15 @@ from .http import ApiRequest, ApiResponse
 from .journal import JournalEntry, dinero_code
 
 REDACTED = "[redacted]"
-SECRET_FIELDS = frozenset(
-    {"password", "client_secret", "access_token", "refresh_token", "id_token", "code_verifier", "client_assertion"}
-)
-"""Credentials a body may carry (the token routes' forms and answers); never logged."""
-SECRET_FORM_FIELDS = SECRET_FIELDS | {"username", "code"}
-"""In a form body ``username`` is the legacy grant's API key and ``code`` an authorization
-code; in JSON ``code`` is Dinero's error code, so these two are only redacted in forms."""
+SECRET_FIELDS = frozenset({
+    "username", "password", "client_secret", "access_token", "refresh_token", "id_token", "code_verifier",
+    "client_assertion",
+})
+"""Credentials a body may carry (the token routes' forms and answers, and the legacy grant
+that some clients post as JSON, whose ``username`` is the API key); matched in any case."""
+SECRET_FORM_FIELDS = SECRET_FIELDS | {"code"}
+"""In a form body ``code`` is an authorization code; in JSON it is Dinero's error code,
+so it is only redacted in forms."""
 BODY_LIMIT = 2000
 """Characters of a body the text log shows; the JSON log shows the whole body."""
 
@@ -217,11 +219,12 @@ def redact(text: str, content_type: str = "") -> str:
     """``text`` with the values of credential fields replaced by ``[redacted]``."""
     if "x-www-form-urlencoded" in content_type:
         pairs = parse_qsl(text, keep_blank_values=True)
-        if any(name in SECRET_FORM_FIELDS for name, _ in pairs):
-            shown = [(name, REDACTED if name in SECRET_FORM_FIELDS else value) for name, value in pairs]
+        if any(name.lower() in SECRET_FORM_FIELDS for name, _ in pairs):
+            shown = [(name, REDACTED if name.lower() in SECRET_FORM_FIELDS else value) for name, value in pairs]
             return urlencode(shown, safe="[]")
         return text
-    if not any(name in text for name in SECRET_FIELDS):
+    folded = text.lower()
+    if not any(name in folded for name in SECRET_FIELDS):
         return text
     try:
         document = json.loads(text)
@@ -232,7 +235,9 @@ def redact(text: str, content_type: str = "") -> str:
 
 def _redact_json(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: REDACTED if key in SECRET_FIELDS else _redact_json(item) for key, item in value.items()}
+        return {
+            key: REDACTED if str(key).lower() in SECRET_FIELDS else _redact_json(item) for key, item in value.items()
+        }
     if isinstance(value, list):
         return [_redact_json(item) for item in value]
     return value

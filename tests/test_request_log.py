@@ -140,6 +140,13 @@ def test_redaction_keeps_dinero_error_codes_and_takes_tokens() -> None:
     )
 
 
+def test_a_legacy_grant_posted_as_json_has_its_api_key_and_password_redacted_in_any_case() -> None:
+    body = '{"grant_type":"password","Username":"the-api-key","PASSWORD":"the-api-key"}'
+    assert redact(body, "application/json") == (
+        '{"grant_type":"password","Username":"[redacted]","PASSWORD":"[redacted]"}'
+    )
+
+
 def test_colour_only_when_asked_and_status_keeps_its_text() -> None:
     served = Served(colour=True)
     served.login()
