@@ -361,6 +361,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from .asgi import create_app
     from .fake import FakeDinero
+    from .live import listening_socket
 
     # With JSON lines on standard output, what a person reads goes to standard error.
     say = sys.stderr if args.log_json and not args.quiet else sys.stdout
@@ -374,8 +375,7 @@ def serve(args: argparse.Namespace) -> int:
     except BadFile as exc:
         print(f"fake-dinero serve: {exc}", file=sys.stderr)
         return 2
-    listener = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener = listening_socket(args.host)
     try:
         listener.bind((args.host, args.port))
     except socket.gaierror as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import Iterator
 
 import httpx
@@ -9,7 +11,7 @@ import pytest
 import requests
 
 from fake_dinero import FakeDinero, World
-from fake_dinero.live import LiveServer
+from fake_dinero.live import LiveServer, listening_socket
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +63,21 @@ def test_the_journal_sees_requests_from_any_client(server: LiveServer) -> None:
 
 def test_the_control_plane_answers_over_http(server: LiveServer) -> None:
     assert requests.post(f"{server.base_url}/_fake/clock", json={"advance": 60}, timeout=10).status_code == 200
+
+
+def test_connections_to_the_server_are_tcp_sockets_so_asyncio_turns_nagle_off() -> None:
+    """asyncio sets TCP_NODELAY on an accepted socket only when it is a TCP socket
+    (family INET/INET6, SOCK_STREAM, protocol IPPROTO_TCP); an accepted socket inherits
+    its protocol from the listener. Without it, every request after the first on a
+    keep-alive connection waits for the client's delayed ACK (about 40 ms)."""
+    listener = listening_socket("127.0.0.1")
+    with listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        with socket.create_connection(listener.getsockname()):
+            accepted, _ = listener.accept()
+            with accepted:
+                assert (accepted.type, accepted.proto) == (socket.SOCK_STREAM, socket.IPPROTO_TCP)
+                asyncio.base_events._set_nodelay(accepted)  # what asyncio's accept does to it
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+
