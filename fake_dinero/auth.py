@@ -116,27 +116,33 @@ def issue_legacy_token(
     return grant
 
 
+def bearer_token(request: ApiRequest) -> str | None:
+    """The token of ``Authorization: Bearer <token>`` (None without one)."""
+    scheme, _, token = (request.header("authorization") or "").partition(" ")
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
 def bearer_grant(world: World, request: ApiRequest) -> Grant | None:
     """The grant a request's bearer token names, valid or not (for the journal)."""
-    scheme, _, token = (request.header("authorization") or "").partition(" ")
-    return world.tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+    token = bearer_token(request)
+    return world.tokens.get(token) if token else None
+
+
+def why_not_live(world: World, grant: Grant) -> str | None:
+    """Why a token no longer admits a call (None: it does): it expired, or, for a
+    Visma Connect token, its authorization was revoked (refresh-token replay)."""
+    if grant.expires_at <= world.clock.timestamp():
+        return "The access token expired"  # IdentityServer's words
+    if grant.authorization_id is not None and grant.authorization_id in world.revoked_authorizations:
+        return "The access token has been revoked."
+    return None
 
 
 def authenticate(world: World, request: ApiRequest) -> Grant:
-    """The grant behind ``Authorization: Bearer <token>``, or 401.
-
-    Legacy and Visma Connect tokens are both looked up here; a Connect token
-    also dies when its authorization is revoked (refresh-token replay).
-    """
-    header = request.header("authorization") or ""
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        raise unauthorized()
-    grant = world.tokens.get(token)
-    if grant is None or grant.expires_at <= world.clock.timestamp():
-        raise unauthorized()
-    if grant.authorization_id is not None and grant.authorization_id in world.revoked_authorizations:
+    """The grant behind ``Authorization: Bearer <token>``, or 401 (legacy and Visma
+    Connect tokens alike)."""
+    grant = bearer_grant(world, request)
+    if grant is None or why_not_live(world, grant) is not None:
         raise unauthorized()
     return grant
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import jwt
 from pydantic import ConfigDict
 
-from .auth import form_fields
+from .auth import bearer_token, form_fields, why_not_live
 from .call import Call
 from .connect import NO_STORE, authenticate_client, error_page, escape, html_page
 from .connect_keys import signing_key
@@ -69,11 +69,8 @@ def _live_access_grant(world: World, token: str) -> tuple[Grant | None, str]:
     grant = world.tokens.get(token)
     if grant is None or grant.authorization_id is None:
         return None, "The access token is not a Visma Connect access token."
-    if grant.expires_at <= world.clock.timestamp():
-        return None, "The access token expired"  # IdentityServer's words
-    if grant.authorization_id in world.revoked_authorizations:
-        return None, "The access token has been revoked."
-    return grant, ""
+    why = why_not_live(world, grant)
+    return (None, why) if why else (grant, "")
 
 
 def _userinfo_refused(error: str, description: str) -> ApiResponse:
@@ -106,18 +103,13 @@ def _userinfo(world: World, token: str | None) -> ApiResponse:
     return json_response(claims, headers=NO_STORE)
 
 
-def _bearer(request: ApiRequest) -> str | None:
-    scheme, _, token = (request.header("authorization") or "").partition(" ")
-    return (token.strip() or None) if scheme.lower() == "bearer" else None
-
-
 @routes.get(
     "/connect/userinfo", public=True, upstream=False, response=UserInfo, answers=(401, 403), answer_body="OAuthError"
 )
 def userinfo(call: Call) -> ApiResponse:
     """The signed-in user's claims for a bearer access token with the openid scope:
     ``sub``, ``name`` with profile, ``email`` and ``email_verified`` with email."""
-    return _userinfo(call.world, _bearer(call.request))
+    return _userinfo(call.world, bearer_token(call.request))
 
 
 @routes.post(
@@ -133,7 +125,7 @@ def userinfo(call: Call) -> ApiResponse:
 )
 def userinfo_by_post(call: Call) -> ApiResponse:
     """As GET; the access token may also come as ``access_token`` in the form."""
-    token = _bearer(call.request) or _form(call.request).get("access_token")
+    token = bearer_token(call.request) or _form(call.request).get("access_token")
     return _userinfo(call.world, token)
 
 
