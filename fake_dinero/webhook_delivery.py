@@ -74,17 +74,14 @@ class WebhookSender:
     def has_due(self) -> bool:
         """Whether a delivery is due now: the one check each request pays (a dict
         lookup per organization while no delivery is queued)."""
-        name = webhooks.QUEUE.name
-        now = None
-        for organization in self.fake.world.organizations.values():
-            queue = organization.tables.get(name)
-            if not queue:
-                continue
-            now = now or self.fake.world.clock.now()
-            for row in queue:
-                if row.data.NextAttemptAt <= now and (organization.id, row.key) not in self._in_flight:
-                    return True
-        return False
+        if not self.pending():
+            return False
+        now = self.fake.world.clock.now()
+        return any(
+            (organization.id, key) not in self._in_flight
+            for organization in self.fake.world.organizations.values()
+            for key in webhooks.due(organization, now)
+        )
 
     # -- sending ----------------------------------------------------------------------
 
