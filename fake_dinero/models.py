@@ -81,10 +81,6 @@ def _blank_is_absent(model: type[BaseModel]) -> frozenset[str]:
     )
 
 
-def _blank_is_none(value: Any) -> Any:
-    return None if value == "" else value
-
-
 def _guid_text(value: UUID) -> str:
     return str(value)
 
@@ -142,8 +138,8 @@ Guid = Annotated[
 ]
 """A GUID, rendered lower-case and hyphenated."""
 
-OptionalGuid = Annotated[Guid | None, BeforeValidator(_blank_is_none)]
-"""A GUID a client may leave out; ``""`` counts as left out, as ``null`` does."""
+OptionalGuid = Guid | None
+"""A GUID a client may leave out (``""`` counts as left out, as for every optional property)."""
 
 ZONELESS_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?$"
 """What Dinero sends for a datetime. Its document says ``format: date-time``, but
