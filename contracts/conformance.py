@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from contracts import upstream as _upstream
-from contracts.schema_diff import INFORMATIONAL_KINDS, Difference, SchemaDiffer, flatten, pair_names, ref_name, view
+from . import upstream as _upstream
+from .schema_diff import INFORMATIONAL_KINDS, Difference, SchemaDiffer, flatten, pair_names, ref_name, view
 
 ALLOWLIST_PATH = Path(__file__).with_name("allowlist.json")
 COVERAGE_PATH = Path(__file__).with_name("COVERAGE.md")
@@ -327,7 +327,7 @@ def write_coverage(report: Report, path: str | Path = COVERAGE_PATH) -> None:
 
 def fake_document() -> dict[str, Any]:
     """The fake's own document, from its route table (imported late: that imports the whole app)."""
-    from contracts.openapi import served_document
+    from .openapi import served_document
 
     return served_document()
 

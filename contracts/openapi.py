@@ -75,7 +75,7 @@ TAGS = {
 @cache
 def served_document() -> dict[str, Any]:
     """The document of the fake's own route table (built once per process)."""
-    from fake_dinero.resources import ROUTE_TABLE
+    from ..route_table import ROUTE_TABLE
 
     return build_document(ROUTE_TABLE)
 

@@ -21,7 +21,7 @@ dates and GUIDs; a field type it does not know is a ``TypeError`` naming the
 field, so a new model cannot silently get bodies that Dinero would refuse.
 
     >>> from hypothesis import given
-    >>> from contracts.strategies import contact_bodies
+    >>> from fake_dinero.contracts.strategies import contact_bodies
     >>> @given(contact_bodies(casing="camel"))
     ... def test_my_client_sends_any_contact(body): ...
 """

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from contracts import upstream
+from . import upstream
 
 NAME_PREFIX = "fake-dinero contract "
 TAG_PREFIX = "fake-dinero-contract:"

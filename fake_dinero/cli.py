@@ -269,9 +269,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 TOOLS = {
-    "openapi": ("contracts.openapi", "write the fake's OpenAPI document"),
-    "coverage": ("contracts.conformance", "compare the fake's document with Dinero's (--write FILE for the report)"),
-    "contract": ("contracts.suite", "check a Dinero base URL (the fake or a real organization) against the contract"),
+    "openapi": ("fake_dinero.contracts.openapi", "write the fake's OpenAPI document"),
+    "coverage": (
+        "fake_dinero.contracts.conformance", "compare the fake's document with Dinero's (--write FILE for the report)"
+    ),
+    "contract": (
+        "fake_dinero.contracts.suite", "check a Dinero base URL (the fake or a real organization) against the contract"
+    ),
 }
 """Commands that are tools of their own module: ``fake-dinero NAME ARGS`` runs ``module.main(ARGS)``."""
 

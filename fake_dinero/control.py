@@ -24,16 +24,14 @@ from .errors import validation_error
 from .faults import FaultKind
 from .formats import parse_lenient_datetime, render_datetime
 from .models import Bool, DineroModel, Int, parse_json_body
-from .routing import Operation, QueryParam, Routes, RouteTable
-from .seeding import seed_organization
+from .routing import CONTROL_PREFIX, Operation, QueryParam, Routes, RouteTable
 from .snapshot import WorldState, capture, export_world, import_world, restore
-from .year_of_trade import book_year, require_year_possible
 
 if TYPE_CHECKING:
     from .fake import FakeDinero
     from .world import Organization
 
-PREFIX = "/_fake"
+PREFIX = CONTROL_PREFIX
 
 
 @dataclass(frozen=True)
@@ -63,6 +61,11 @@ def seed_scenario(
     the counts of what was made: contacts and products, and for a scenario that books
     a year also invoices, creditNotes, payments, manualVouchers, ledgerItems, purchases,
     purchasePayments and entries."""
+    # Imported here: seeding builds rows through the resource modules, and their route
+    # table includes this module's.
+    from .seeding import seed_organization
+    from .year_of_trade import book_year, require_year_possible
+
     chosen = SCENARIOS[scenario] if scenario is not None else Scenario()
     counts = {"contacts": chosen.contacts + contacts, "products": chosen.products + products}
     if chosen.books_a_year:

@@ -1,6 +1,6 @@
 """The fake's pages for people: the contract, its rendered documentation, and a start page.
 
-- ``GET /openapi.json``: the fake's own OpenAPI document, built by ``contracts.openapi``
+- ``GET /openapi.json``: the fake's own OpenAPI document, built by ``fake_dinero.contracts.openapi``
   from the route table and models (imported when first asked for, since it needs the
   whole route table).
 - ``GET /docs``: Swagger UI showing that document. Swagger UI's files come from a
@@ -21,8 +21,8 @@ from typing import Any
 import openapi_ui_bundles
 
 from .call import Call
-from .control import PREFIX
 from .http import ApiResponse
+from .routing import CONTROL_PREFIX as PREFIX
 from .routing import Routes
 from .world import World
 
@@ -47,7 +47,7 @@ _NOT_SERVED = {"index.html", "index.css"}
 @routes.get(OPENAPI, public=True, upstream=False, answers=())
 def openapi_json(call: Call) -> dict[str, Any]:
     """This OpenAPI document."""
-    from contracts.openapi import served_document
+    from .contracts.openapi import served_document
 
     return served_document()
 

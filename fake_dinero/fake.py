@@ -19,7 +19,7 @@ from .errors import NO_PRO_SUBSCRIPTION, UNAUTHORIZED, DineroError, OAuthError, 
 from .faults import Delivery, Faults, organization_in_path
 from .http import ApiRequest, ApiResponse, json_response, text_response
 from .journal import Journal
-from .resources import ROUTE_TABLE
+from .route_table import ROUTE_TABLE
 from .routing import NoRoute, RouteTable
 from .webhook_delivery import WebhookSender
 from .world import READ_SCOPE, WRITE_SCOPE, Grant, Organization, World

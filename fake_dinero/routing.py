@@ -32,6 +32,9 @@ _SAME_METHOD = 0.05
 digit (``v1`` for ``v2``), less than a misspelt word."""
 _NEAREST_REMEMBERED = 1024
 
+CONTROL_PREFIX = "/_fake"
+"""Where the fake's own control plane answers, beside Dinero's paths."""
+
 
 @dataclass(frozen=True)
 class QueryParam:

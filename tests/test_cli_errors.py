@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from contracts import conformance
 from fake_dinero import __version__
 from fake_dinero.cli import build_parser, main
+from fake_dinero.contracts import conformance
 
 from .cli_calls import fake_dinero
 

@@ -18,8 +18,8 @@ import pytest
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-from contracts import upstream
-from contracts.conformance import (
+from fake_dinero.contracts import upstream
+from fake_dinero.contracts.conformance import (
     COVERAGE_PATH,
     AllowlistError,
     Difference,

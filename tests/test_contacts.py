@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts import upstream
 from fake_dinero import Clock, FakeDinero, World
+from fake_dinero.contracts import upstream
 
 from .support import BASE_URL, ORG, START, FakeTransport, dinero_error, get_token
 

@@ -23,9 +23,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contracts.suite import TAG_PREFIX, ContractSuite, RollingLimiter, default_token_url, main
 from fake_dinero import FakeDinero, World
 from fake_dinero.auth import issue_legacy_token
+from fake_dinero.contracts.suite import TAG_PREFIX, ContractSuite, RollingLimiter, default_token_url, main
 from fake_dinero.http import ApiRequest
 from fake_dinero.inprocess import DineroTransport
 from fake_dinero.live import LiveServer

@@ -8,8 +8,8 @@ import re
 import httpx
 import pytest
 
-from contracts.openapi import served_document
 from fake_dinero import FakeDinero
+from fake_dinero.contracts.openapi import served_document
 from fake_dinero.docs import VIEWER
 from fake_dinero.world import (
     DEFAULT_API_KEY,

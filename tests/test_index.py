@@ -8,7 +8,7 @@ import pytest
 from fake_dinero import FakeDinero
 from fake_dinero.call import Call
 from fake_dinero.http import ApiRequest
-from fake_dinero.resources import ROUTE_TABLE
+from fake_dinero.route_table import ROUTE_TABLE
 from fake_dinero.routing import Routes, RouteTable
 
 

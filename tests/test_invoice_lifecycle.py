@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from contracts.suite import all_fields, response_schema, shape_problems
+from fake_dinero.contracts.suite import all_fields, response_schema, shape_problems
 
 from .sales_calls import INVOICES, customer, line, move_clock
 from .support import ORG, dinero_error

@@ -30,7 +30,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, initialize, invariant, rule
 
-from contracts.strategies import (
+from fake_dinero import Clock, FakeDinero, Settings, World
+from fake_dinero.contracts.strategies import (
     CASINGS,
     Condition,
     contact_bodies,
@@ -39,7 +40,6 @@ from contracts.strategies import (
     product_query_filter_conditions,
     render_query_filter,
 )
-from fake_dinero import Clock, FakeDinero, Settings, World
 from fake_dinero.inprocess import DineroTransport
 from fake_dinero.resources.contacts import LIST_V1, ContactCreateModel
 from fake_dinero.resources.products import LIST_PRODUCTS, ProductWriteModel

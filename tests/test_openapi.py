@@ -9,10 +9,10 @@ import httpx
 import jsonschema_rs
 import pytest
 
-from contracts import upstream
-from contracts.openapi import main as write_openapi
-from contracts.openapi import operations, served_document
-from fake_dinero.resources import ROUTE_TABLE
+from fake_dinero.contracts import upstream
+from fake_dinero.contracts.openapi import main as write_openapi
+from fake_dinero.contracts.openapi import operations, served_document
+from fake_dinero.route_table import ROUTE_TABLE
 
 from .support import ORG
 

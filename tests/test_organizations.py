@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from contracts import upstream
+from fake_dinero.contracts import upstream
 
 
 def test_organizations_default_to_id_name_and_is_pro_in_lower_camel(api: httpx.Client) -> None:

@@ -98,7 +98,7 @@ def test_the_pytest_plugin_from_the_wheel_gives_the_dinero_fixture(venv: Path, t
         "    response = httpx.get(dinero.url('/v1/{org}/contacts'), headers=dinero.headers())\n"
         "    assert response.json()['Collection'] == []\n\n\n"
         "def test_the_plugin_is_the_installed_one():\n"
-        "    import pytest_plugin\n"
+        "    from fake_dinero import pytest_plugin\n"
         f"    assert pytest_plugin.__file__.startswith({str(venv.parent)!r})\n"
     )
     done = run(venv / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=tmp_path)

@@ -293,6 +293,7 @@ def test_loading_the_plugin_does_not_import_the_fake() -> None:
     import subprocess
     import sys
 
-    code = "import sys, pytest_plugin.plugin; print('fake_dinero' in sys.modules)"
+    code = "import sys, fake_dinero.pytest_plugin.plugin; print(sorted(sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False"
+    loaded = [name for name in eval(result.stdout) if name.startswith("fake_dinero")]
+    assert loaded == ["fake_dinero", "fake_dinero.pytest_plugin", "fake_dinero.pytest_plugin.plugin"]

@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
-from contracts import upstream
 from fake_dinero import Clock, seed_data
+from fake_dinero.contracts import upstream
 
 from .support import ORG, dinero_error
 

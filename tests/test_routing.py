@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from contracts import upstream
-from fake_dinero.resources import ROUTE_TABLE
+from fake_dinero.contracts import upstream
+from fake_dinero.route_table import ROUTE_TABLE
 from fake_dinero.routing import NoRoute, Routes, RouteTable
 
 from .support import ORG

@@ -39,11 +39,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from contracts import upstream
 from fake_dinero import FakeDinero, Settings, World
 from fake_dinero.asgi import create_app
 from fake_dinero.auth import issue_legacy_token
-from fake_dinero.resources import ROUTE_TABLE
+from fake_dinero.contracts import upstream
+from fake_dinero.route_table import ROUTE_TABLE
 
 ORGANIZATION = "123456"
 EXCLUDED = [negative_data_rejection, positive_data_acceptance]

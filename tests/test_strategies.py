@@ -1,4 +1,4 @@
-"""contracts.strategies: every body it draws is one the fake accepts and echoes,
+"""fake_dinero.contracts.strategies: every body it draws is one the fake accepts and echoes,
 every queryFilter one the list endpoints accept and read as written.
 
 Each example gets a fresh fake (a few milliseconds), so a body that carries
@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 from pydantic import Field, StringConstraints
 
-from contracts.strategies import (
+from fake_dinero import Clock, FakeDinero, Settings, World
+from fake_dinero.contracts.strategies import (
     CASINGS,
     contact_bodies,
     contact_note_bodies,
@@ -35,7 +36,6 @@ from contracts.strategies import (
     render_query_filter,
     sales_accounts,
 )
-from fake_dinero import Clock, FakeDinero, Settings, World
 from fake_dinero.inprocess import DineroTransport
 from fake_dinero.models import DineroModel
 from fake_dinero.resources.contacts import ContactCreateModel, ContactUpdateModel

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from contracts import upstream
-from contracts.upstream import DEFAULT_SOURCE
+from fake_dinero.contracts import upstream
+from fake_dinero.contracts.upstream import DEFAULT_SOURCE
 
 _PROSE_KEYS = {"description", "example", "examples", "externalDocs"}
 # Maps whose keys are names (paths, schemas, properties, parts, scopes), not keywords.
