@@ -28,6 +28,7 @@ _EXPORTS = {
     "Settings": "fake_dinero.world",
     "World": "fake_dinero.world",
     "create_app": "fake_dinero.asgi",
+    "fresh_dinero": "fake_dinero.pytest_plugin.handle",
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from .inprocess import DineroTransport, InProcessDinero
     from .live import LiveServer
     from .options import DineroOptions
-    from .pytest_plugin.handle import Dinero
+    from .pytest_plugin.handle import Dinero, fresh_dinero
     from .world import Settings, World
 
 

@@ -19,24 +19,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .control import SCENARIOS, seed_scenario
+from .control import SCENARIOS
+from .options import DEFAULT_VISMA_USER_EMAIL, ONE_TIME, REUSE, SERVE_DEFAULTS, DineroOptions
 from .ratelimit import parse_rate_limit
 from .request_log import ConsoleWriter, RequestLog, wants_colour
-from .world import (
-    DEFAULT_API_KEY,
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    DEFAULT_VISMA_CLIENT_ID,
-    DEFAULT_VISMA_CLIENT_SECRET,
-    DEFAULT_VISMA_REDIRECT_URI,
-    DEFAULT_VISMA_USER_EMAIL,
-    ONE_TIME,
-    REUSE,
-    Settings,
-    World,
-)
+from .world import World
 
-DEMO_ORGANIZATION_ID = 123456
 ENV_PREFIX = "FAKE_DINERO_"
 
 
@@ -206,19 +194,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _option(serve, "--host", "HOST", "127.0.0.1", "address to listen on", parse=_text)
     _option(serve, "--port", "PORT", 8765, "port to listen on; 0 picks a free port", parse=_port)
-    _option(serve, "--seed", "SEED", 0, "same seed, same data and ids", parse=_seed)
+    _option(serve, "--seed", "SEED", SERVE_DEFAULTS.seed, "same seed, same data and ids", parse=_seed)
     _option(
-        serve, "--rate-limit", "RATE_LIMIT", 100,
+        serve, "--rate-limit", "RATE_LIMIT", SERVE_DEFAULTS.rate_limit,
         "requests per minute per organization and client, or 'off'; Dinero's is 100", parse=_rate_limit,
     )  # fmt: skip
-    _option(serve, "--client-id", "CLIENT_ID", DEFAULT_CLIENT_ID, "legacy API client id", parse=_text)
-    _option(serve, "--client-secret", "CLIENT_SECRET", DEFAULT_CLIENT_SECRET, "legacy API client secret", parse=_text)
-    _option(serve, "--api-key", "API_KEY", DEFAULT_API_KEY, "the organization's API key", parse=_text)
-    _option(serve, "--org-id", "ORG_ID", DEMO_ORGANIZATION_ID, "the demo organization's id", parse=_organization_id)
-    _option(serve, "--contacts", "CONTACTS", 5, "demo contacts to seed", parse=_count)
-    _option(serve, "--products", "PRODUCTS", 5, "demo products to seed", parse=_count)
+    _option(serve, "--client-id", "CLIENT_ID", SERVE_DEFAULTS.client_id, "legacy API client id", parse=_text)
+    _option(serve, "--client-secret", "CLIENT_SECRET", SERVE_DEFAULTS.client_secret, "legacy API client secret",
+            parse=_text)  # fmt: skip
+    _option(serve, "--api-key", "API_KEY", SERVE_DEFAULTS.api_key, "the organization's API key", parse=_text)
+    _option(serve, "--org-id", "ORG_ID", SERVE_DEFAULTS.organization_id, "the demo organization's id",
+            parse=_organization_id)  # fmt: skip
+    _option(serve, "--contacts", "CONTACTS", SERVE_DEFAULTS.contacts, "demo contacts to seed", parse=_count)
+    _option(serve, "--products", "PRODUCTS", SERVE_DEFAULTS.products, "demo products to seed", parse=_count)
     _option(
-        serve, "--scenario", "SCENARIO", None,
+        serve, "--scenario", "SCENARIO", SERVE_DEFAULTS.scenario,
         f"also seed a named scenario: {', '.join(SCENARIOS)} ('year' books last year in full and this one to date)",
         parse=_scenario,
     )  # fmt: skip
@@ -241,22 +231,22 @@ def build_parser() -> argparse.ArgumentParser:
             "log JSON lines for tools (the banner and other messages go to standard error)",
             parse=_flag, shown="off", action=argparse.BooleanOptionalAction)  # fmt: skip
     visma = serve.add_argument_group("Visma Connect", "the client and user provisioned for the OAuth 2.0 login")
-    _option(visma, "--visma-client-id", "VISMA_CLIENT_ID", DEFAULT_VISMA_CLIENT_ID, "Visma Connect client id",
+    _option(visma, "--visma-client-id", "VISMA_CLIENT_ID", SERVE_DEFAULTS.visma_client_id, "Visma Connect client id",
             parse=_text)  # fmt: skip
-    _option(visma, "--visma-client-secret", "VISMA_CLIENT_SECRET", DEFAULT_VISMA_CLIENT_SECRET,
+    _option(visma, "--visma-client-secret", "VISMA_CLIENT_SECRET", SERVE_DEFAULTS.visma_client_secret,
             "Visma Connect client secret", parse=_text)  # fmt: skip
     _option(
-        visma, "--visma-redirect-uri", "VISMA_REDIRECT_URI", [DEFAULT_VISMA_REDIRECT_URI],
+        visma, "--visma-redirect-uri", "VISMA_REDIRECT_URI", list(SERVE_DEFAULTS.visma_redirect_uris),
         "registered redirect URI, repeatable; the environment variable takes several, space-separated",
-        parse=_uris, shown=DEFAULT_VISMA_REDIRECT_URI, action="append", metavar="URI",
+        parse=_uris, shown=" ".join(SERVE_DEFAULTS.visma_redirect_uris), action="append", metavar="URI",
     )  # fmt: skip
     _option(
-        visma, "--refresh-token-usage", "REFRESH_TOKEN_USAGE", ONE_TIME,
+        visma, "--refresh-token-usage", "REFRESH_TOKEN_USAGE", SERVE_DEFAULTS.refresh_token_usage,
         "onetime: each refresh rotates the refresh token; reuse: the same one comes back",
         parse=_refresh_token_usage, metavar="{onetime,reuse}",
     )  # fmt: skip
     _option(
-        visma, "--visma-require-pkce", "VISMA_REQUIRE_PKCE", False,
+        visma, "--visma-require-pkce", "VISMA_REQUIRE_PKCE", SERVE_DEFAULTS.visma_require_pkce,
         "the client refuses a login without code_challenge (PKCE is a per-application setting in Visma "
         "Connect and is verified whenever a client sends it)",
         parse=_flag, shown="off", action=argparse.BooleanOptionalAction,
@@ -305,28 +295,30 @@ def redirect_uris(args: argparse.Namespace) -> list[str]:
     return list(args.visma_redirect_uri)
 
 
-def build_world(args: argparse.Namespace) -> World:
-    """The demo world ``serve`` runs: the organization, its legacy credentials, and one
-    Visma Connect client with a user who reaches the organization, plus the config's."""
-    world = World.with_demo(
+def serve_options(args: argparse.Namespace) -> DineroOptions:
+    """``serve``'s command line as the options every other way of making a fake takes."""
+    return SERVE_DEFAULTS.replace(
         seed=args.seed,
-        settings=Settings(rate_limit=args.rate_limit),
+        rate_limit=args.rate_limit,
         organization_id=args.org_id,
         client_id=args.client_id,
         client_secret=args.client_secret,
         api_key=args.api_key,
         contacts=args.contacts,
         products=args.products,
+        scenario=args.scenario,
+        visma_client_id=args.visma_client_id,
+        visma_client_secret=args.visma_client_secret,
+        visma_redirect_uris=tuple(redirect_uris(args)),
+        refresh_token_usage=args.refresh_token_usage,
+        visma_require_pkce=args.visma_require_pkce,
     )
-    if args.scenario:
-        seed_scenario(world.organizations[args.org_id], args.scenario)
-    world.add_demo_connect(
-        args.visma_client_id,
-        args.visma_client_secret,
-        redirect_uris(args),
-        args.refresh_token_usage,
-        require_pkce=args.visma_require_pkce,
-    )
+
+
+def build_world(args: argparse.Namespace) -> World:
+    """The demo world ``serve`` runs (``DineroOptions.build_world``), plus the Visma
+    Connect config's clients, users and organizations."""
+    world = serve_options(args).build_world()
     if args.connect_config:
         try:
             world.load_connect_config(args.connect_config)

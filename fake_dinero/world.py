@@ -22,17 +22,19 @@ from . import seed_data
 from .clock import Clock
 from .domain.chart import seed_chart
 from .domain.years import seed_years
+from .options import (  # noqa: F401 - the defaults, where the world's users look for them
+    DEFAULT_API_KEY,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_VISMA_CLIENT_ID,
+    DEFAULT_VISMA_CLIENT_SECRET,
+    DEFAULT_VISMA_REDIRECT_URI,
+    DEFAULT_VISMA_USER_EMAIL,
+    ONE_TIME,
+    REUSE,
+)
 from .ratelimit import RateLimiter
 from .store import COLLECTIONS, Collection, Table, TableState
-
-DEFAULT_CLIENT_ID = "fake-dinero-client"
-DEFAULT_CLIENT_SECRET = "fake-dinero-secret"
-DEFAULT_API_KEY = "fake-dinero-api-key"
-
-DEFAULT_VISMA_CLIENT_ID = "isv_fake-dinero"
-DEFAULT_VISMA_CLIENT_SECRET = "fake-dinero-visma-secret"
-DEFAULT_VISMA_REDIRECT_URI = "http://localhost:8080/callback"
-DEFAULT_VISMA_USER_EMAIL = "demo@fake-dinero.dk"
 
 # Visma Connect's scopes for Dinero (reference §3.2) and the OpenID Connect ones.
 READ_SCOPE = "dineropublicapi:read"
@@ -41,8 +43,6 @@ OFFLINE_ACCESS = "offline_access"
 IDENTITY_SCOPES = ("openid", "profile", "email")
 CONNECT_SCOPES = (*IDENTITY_SCOPES, READ_SCOPE, WRITE_SCOPE, OFFLINE_ACCESS)
 
-REUSE = "reuse"
-ONE_TIME = "onetime"
 
 
 @dataclass

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fake_dinero.auth import issue_legacy_token
-from fake_dinero.clock import Clock
-from fake_dinero.control import Control
-from fake_dinero.fake import FakeDinero
-from fake_dinero.faults import Faults
-from fake_dinero.journal import Journal
-from fake_dinero.world import (
-    DEFAULT_API_KEY,
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    DEFAULT_VISMA_CLIENT_ID,
-    DEFAULT_VISMA_CLIENT_SECRET,
-    DEFAULT_VISMA_REDIRECT_URI,
-    DEFAULT_VISMA_USER_EMAIL,
-    Settings,
-    World,
-)
+from ..auth import issue_legacy_token
+from ..clock import Clock
+from ..control import Control
+from ..fake import FakeDinero
+from ..faults import Faults
+from ..inprocess import InProcessDinero
+from ..journal import Journal
+from ..options import DEFAULT_VISMA_USER_EMAIL, DineroOptions
+from ..world import World
 
 DINERO_API = "https://api.dinero.dk"
 DINERO_TOKEN_URL = "https://authz.dinero.dk/dineroapi/oauth/token"
@@ -40,6 +36,8 @@ class Dinero:
     """
 
     fake: FakeDinero = field(repr=False)
+    options: DineroOptions = field(repr=False)
+    """What the fake was built from (the marker's and command line's options merged)."""
     base_url: str
     token_url: str
     client_id: str
@@ -122,37 +120,60 @@ class Dinero:
         self.control.import_(source)
 
 
-def build_fake(options: dict[str, Any]) -> FakeDinero:
-    start = options["clock_start"]
-    if isinstance(start, str):
-        start = datetime.fromisoformat(start.replace("Z", "+00:00"))
-    if isinstance(start, datetime) and start.tzinfo is None:
-        start = start.replace(tzinfo=timezone.utc)
-    world = World.with_demo(
-        seed=options["seed"],
-        clock=Clock(start),
-        settings=Settings(rate_limit=options["rate_limit"]),
-        organization_id=options["organization_id"],
-        pro=options["pro"],
-        contacts=options["contacts"],
-        products=options["products"],
-    )
-    world.add_demo_connect()
-    return FakeDinero(world)
-
-
-def dinero_handle(fake: FakeDinero, options: dict[str, Any], base_url: str, token_url: str, visma: str) -> Dinero:
+def dinero_handle(fake: FakeDinero, options: DineroOptions, base_url: str, token_url: str, visma: str) -> Dinero:
+    """The handle of a fake built from ``options``, reached at these URLs."""
     return Dinero(
         fake=fake,
+        options=options,
         base_url=base_url,
         token_url=token_url,
-        client_id=DEFAULT_CLIENT_ID,
-        client_secret=DEFAULT_CLIENT_SECRET,
-        api_key=DEFAULT_API_KEY,
-        organization_id=options["organization_id"],
+        client_id=options.client_id,
+        client_secret=options.client_secret,
+        api_key=options.api_key,
+        organization_id=options.organization_id,
         visma_base_url=visma,
-        visma_client_id=DEFAULT_VISMA_CLIENT_ID,
-        visma_client_secret=DEFAULT_VISMA_CLIENT_SECRET,
-        visma_redirect_uri=DEFAULT_VISMA_REDIRECT_URI,
+        visma_client_id=options.visma_client_id,
+        visma_client_secret=options.visma_client_secret,
+        visma_redirect_uri=options.visma_redirect_uris[0],
         visma_user_email=DEFAULT_VISMA_USER_EMAIL,
     )
+
+
+def in_process_handle(fake: FakeDinero, options: DineroOptions) -> Dinero:
+    """The handle of a fake answering at Dinero's own URLs, in-process."""
+    return dinero_handle(fake, options, DINERO_API, DINERO_TOKEN_URL, VISMA_CONNECT)
+
+
+_TEMPLATES: OrderedDict[DineroOptions, FakeDinero] = OrderedDict()
+_TEMPLATES_KEPT = 8
+"""How many differently configured fakes ``fresh_dinero`` keeps built for reuse."""
+_TEMPLATES_LOCK = threading.Lock()
+
+
+@contextmanager
+def fresh_dinero(options: DineroOptions | None = None, /, **changes: Any) -> Iterator[Dinero]:
+    """A fake Dinero in the state it starts in, answering httpx (and requests) calls
+    to Dinero's hosts in-process until the block ends.
+
+    Made for hypothesis: ``@given`` runs a test body many times within one test, so a
+    function-scoped fixture would leak state from one example to the next. Each
+    ``with fresh_dinero():`` block gets its own clean fake instead. The fake for a set
+    of options is built once and reset on each entry (microseconds), so hundreds of
+    examples cost little; a block nested in another with the same options gets a
+    fake of its own.
+    """
+    chosen = (options or DineroOptions()).replace(changes)
+    with _TEMPLATES_LOCK:
+        fake = _TEMPLATES.pop(chosen, None)
+    if fake is None:
+        fake = chosen.build_fake()
+    else:
+        fake.control.reset()
+    try:
+        with InProcessDinero(fake):
+            yield in_process_handle(fake, chosen)
+    finally:
+        with _TEMPLATES_LOCK:
+            _TEMPLATES[chosen] = fake
+            while len(_TEMPLATES) > _TEMPLATES_KEPT:
+                _TEMPLATES.popitem(last=False)

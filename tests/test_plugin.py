@@ -296,4 +296,57 @@ def test_loading_the_plugin_does_not_import_the_fake() -> None:
     code = "import sys, fake_dinero.pytest_plugin.plugin; print(sorted(sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = [name for name in eval(result.stdout) if name.startswith("fake_dinero")]
-    assert loaded == ["fake_dinero", "fake_dinero.pytest_plugin", "fake_dinero.pytest_plugin.plugin"]
+    assert loaded == [  # the options are the standard library only
+        "fake_dinero", "fake_dinero.options", "fake_dinero.pytest_plugin", "fake_dinero.pytest_plugin.plugin"
+    ]
+
+
+def test_a_bad_command_line_option_is_reported_once_before_any_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+def test_one(dinero):
+    pass
+
+
+def test_two(dinero):
+    pass
+'''
+    )
+    result = pytester.runpytest("--dinero-rate-limit", "lots")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.str().count("--dinero-rate-limit: 'lots' is not a number of requests per minute") == 1
+    assert "test_one" not in result.stdout.str()
+
+
+def test_a_bad_marker_value_names_the_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import pytest
+
+@pytest.mark.dinero(rate_limit="fast")
+def test_typo(dinero):
+    pass
+'''
+    )
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(["*@pytest.mark.dinero: rate_limit: 'fast' is not a whole number*"])
+    assert result.ret != 0
+
+
+def test_fresh_dinero_gives_every_hypothesis_example_a_clean_fake(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import httpx
+from hypothesis import given, settings, strategies as st
+
+
+@settings(max_examples=30, database=None)
+@given(name=st.text(min_size=1, max_size=20).filter(str.strip))
+def test_each_example_starts_empty(fresh_dinero, name):
+    with fresh_dinero() as dinero:
+        api = httpx.Client(base_url=dinero.base_url, headers=dinero.headers())
+        assert api.get(dinero.url("/v1/{org}/contacts")).json()["Collection"] == []
+        assert api.post(dinero.url("/v1/{org}/contacts"), json={"Name": name, "CountryKey": "DK"}).status_code == 200
+'''
+    )
+    pytester.runpytest("-W", "error").assert_outcomes(passed=1)
