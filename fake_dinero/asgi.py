@@ -77,9 +77,9 @@ class _Door:
             scheme=request.url.scheme,
         )
         if request.method == "POST" and scope["path"].rstrip("/").lower() == DELIVER_WEBHOOKS:
-            answer = json_response(await self._deliver_now())
-            self._log(api_request, answer, None)
-            await self._answer(send, answer)
+            sent = json_response(await self._deliver_now())
+            self._log(api_request, sent, None)
+            await self._answer(send, sent)
             return
         journal = self.fake.journal
         journaled = len(journal)
