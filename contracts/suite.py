@@ -1,41 +1,52 @@
 """``fake-dinero contract``: hold any Dinero base URL to Dinero's contract.
 
-The same read-mostly suite runs against the fake and against a real Dinero test
-organization, so a difference between them shows up as a failed check instead of
-as a surprise in production. Every answer is validated against the schema Dinero's
-own OpenAPI document gives for that operation (``contracts.upstream``), with two
-readings the tests of the fake use too: lists ask for every property of the item
-model (``fields`` projects, so only a full projection is checkable), and
-``format: date-time`` means the zone-less datetimes Dinero really sends.
+The same suite runs against the fake and against a real Dinero test organization,
+so a difference between them shows up as a failed check instead of as a surprise in
+production. Every answer is held to the schema Dinero's own OpenAPI document gives
+for that operation (``contracts.checks``); the money path also to the behaviour a
+client relies on (``contracts.suite_money``).
 
 It is polite to a real organization: at most ``--rate`` requests in any rolling
 minute (Dinero allows 100), and it writes nothing unless given ``--allow-writes``;
 then it writes only rows it tags (Name ``fake-dinero contract …``, ExternalReference
-``fake-dinero-contract:<run id>``) and deletes them again, even when a check fails.
+``fake-dinero-contract:<run id>``) and deletes them again, even when a check fails,
+except the booked documents of the money path, which Dinero never deletes (listed
+as kept). ``--report`` writes JSON, ``--junit`` JUnit XML for CI.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import functools
 import importlib.util
 import ipaddress
 import json
 import os
-import re
 import secrets
 import sys
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from . import upstream
+from . import junit, suite_money
+from .checks import (
+    ERROR_SCHEMA,
+    TOKEN_SCHEMA,
+    Check,
+    Result,
+    all_fields,
+    excerpt,
+    response_schema,
+    shape_problems,
+)
+
+__all__ = ["Check", "ContractSuite", "Result", "RollingLimiter", "all_fields", "main", "response_schema",
+           "shape_problems"]
 
 NAME_PREFIX = "fake-dinero contract "
 TAG_PREFIX = "fake-dinero-contract:"
@@ -44,91 +55,7 @@ DINERO_RATE_LIMIT = 100
 DEFAULT_RATE = 90
 WINDOW = 60.0
 NIL_GUID = "00000000-0000-0000-0000-000000000000"
-MAX_PROBLEMS = 10
-_MISSING = object()
-
-TOKEN_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["access_token", "token_type", "expires_in"],
-    "properties": {"access_token": {"type": "string", "minLength": 1}, "token_type": {"pattern": "^[Bb]earer$"},
-                   "expires_in": {"type": "integer", "minimum": 1}},
-}
-"""Dinero's document has no token route; this is what a legacy login client reads."""
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["code", "message"],
-    "properties": {"code": {"type": "integer"}, "message": {"type": "string"},
-                   "validationErrors": {"type": ["null", "object"]},
-                   "languageSpecificMessages": {"type": ["null", "array"]}},
-}
-"""Dinero's error body (not in its document). Only what clients branch on is required; more keys are fine."""
-
-
-@functools.cache
-def _components() -> dict[str, Any]:
-    return dict(upstream.as_dinero_answers(upstream.load()["components"]))
-
-
-@functools.cache
-def response_schema(method: str, path: str) -> dict[str, Any] | None:
-    """The 200 JSON schema Dinero documents for an operation; None for an empty answer."""
-    ok = upstream.operation(method, path)["responses"].get("200", {})
-    found = ok.get("content", {}).get("application/json", {}).get("schema")
-    return None if found is None else dict(upstream.as_dinero_answers(found))
-
-
-def all_fields(model: str) -> str:
-    """``fields`` asking for every property of an item model, in Dinero's casing."""
-    return ",".join(upstream.schema(model)["properties"])
-
-
-@functools.cache
-def _validator(schema_json: str) -> Any:
-    import jsonschema_rs  # a dependency of schemathesis; imported late so --help works without it
-
-    return jsonschema_rs.validator_for({**json.loads(schema_json), "components": _components()}, validate_formats=True)
-
-
-def _json_path(parts: Sequence[str | int]) -> str:
-    out = "$"
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}" if str(part).isidentifier() else f"[{part!r}]"
-    return out
-
-
-def _excerpt(value: Any, limit: int = 120) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _pointed(error: Any) -> list[tuple[list[str | int], str, Any]]:
-    """(path, what is wrong, value) for one error; a missing or unexpected key is pointed at by name."""
-    kind, path = error.kind, list(error.instance_path)
-    if type(kind).__name__ == "Required":
-        return [([*path, kind.property], "missing, but Dinero's schema requires it", _MISSING)]
-    if type(kind).__name__ == "AdditionalProperties":
-        return [([*path, name], "not in Dinero's schema", error.instance.get(name)) for name in kind.unexpected]
-    return [(path, error.message, error.instance)]
-
-
-def shape_problems(schema: dict[str, Any], body: Any) -> list[str]:
-    """Each way ``body`` breaks ``schema``: the JSON path, what is wrong, the offending value.
-
-    The same break in every item of a list is one problem, counted, not one line per item.
-    """
-    alike: dict[tuple[str, str], list[str]] = {}
-    for error in _validator(json.dumps(schema, sort_keys=True)).iter_errors(body):
-        for parts, detail, value in _pointed(error):
-            where = _json_path(parts)
-            line = f"{where}: {detail}" + ("" if value is _MISSING else f"; value: {_excerpt(value)}")
-            kind = f"{type(error.kind).__name__}:{'/'.join(map(str, error.schema_path))}"
-            alike.setdefault((re.sub(r"\[\d+\]", "[*]", where), kind), []).append(line)
-    problems = [lines[0] + (f" (and {len(lines) - 1} more items alike)" if len(lines) > 1 else "")
-                for lines in alike.values()]
-    if len(problems) > MAX_PROBLEMS:
-        problems = [*problems[:MAX_PROBLEMS], f"… and {len(problems) - MAX_PROBLEMS} more"]
-    return problems
-
+WRITES_NOT_ALLOWED = "writes not allowed: run with --allow-writes"
 
 CONTACTS = "/v1/{organizationId}/contacts"
 CONTACT = CONTACTS + "/{guid}"
@@ -165,48 +92,49 @@ LIST_ITEMS = {
     "products": "ProductReadModel",
 }
 """Lists take ``fields``: they are asked for every property of their item model."""
+WRITE_PLANS = {
+    "contact": (("create contact", "create contact"), ("read created contact", "contact"),
+                ("create contact note", "create contact note"), ("contact notes", "contact notes"),
+                ("contact note", "contact note"), ("delete contact note", "delete contact note"),
+                ("update contact v2", "update contact v2"), ("read updated contact", "contact"),
+                ("delete contact", "delete contact")),
+    "product": (("create product", "create product"), ("read created product", "product"),
+                ("update product", "update product"), ("read updated product", "product"),
+                ("delete product", "delete product")),
+}
+"""The steps of each write lifecycle, as (label, operation), in the order a passing run makes them."""
 
 
-@dataclass(frozen=True)
-class Check:
-    """One call the suite makes: the operation, the status it must answer, the shape it must have."""
-
-    name: str
-    method: str
-    path: str
-    """As Dinero's document names the operation, e.g. ``/v1/{organizationId}/contacts``."""
-    status: int = 200
-    schema: dict[str, Any] | None = None
-    """None: the body is not checked (Dinero answers PUT and DELETE with an empty 200)."""
-
-    @classmethod
-    def of(cls, name: str) -> Check:
-        method, path = OPERATIONS[name]
-        return cls(name, method, path, schema=response_schema(method, path))
+def operation_check(name: str, label: str = "") -> Check:
+    """The check of one of ``OPERATIONS``, held to its documented 200 answer."""
+    return Check.documented(label or name, *OPERATIONS[name])
 
 
-@dataclass
-class Result:
-    check: Check
-    url: str
-    status: int | None = None
-    problems: list[str] = field(default_factory=list)
-    body: Any = None
+def plan(group: str) -> list[Check]:
+    """Every check a write group makes when nothing fails: what a run without writes reports as skipped."""
+    if group == "money":
+        return suite_money.plan()
+    return [operation_check(name, label) for label, name in WRITE_PLANS[group]]
 
-    @property
-    def passed(self) -> bool:
-        return not self.problems
 
-    def first(self, key: str) -> Any:
-        """``key`` of a list's first item, for the next check; read even from a list that broke its shape."""
-        items = self.body.get("Collection") if isinstance(self.body, dict) else None
-        item = items[0] if isinstance(items, list) and items else None
-        return item.get(key) if isinstance(item, dict) else None
-
-    def to_json(self) -> dict[str, Any]:
-        fields = ("method", "path", "name")
-        return {**{f: getattr(self.check, f) for f in fields}, "url": self.url, "status": self.status,
-                "passed": self.passed, "problems": self.problems}
+def with_plan(results: list[Result], steps: list[Check], group: str, allowed: bool) -> list[Result]:
+    """``results`` with each step of the plan they lack as skipped, after the step before it, saying why:
+    the last step before it that failed (or the group's first failure), or that writes were not allowed."""
+    made = {r.check.name: r for r in results}
+    first_failed = next((r.check.name for r in results if not r.passed), None)
+    after: dict[str | None, list[Result]] = {}
+    anchor = last_failed = None
+    for check in steps:
+        if check.name in made:
+            anchor, last_failed = check.name, last_failed if made[check.name].passed else check.name
+            continue
+        cause = last_failed or first_failed
+        reason = WRITES_NOT_ALLOWED if not allowed else f"not reached: {cause} failed" if cause else "not reached"
+        after.setdefault(anchor, []).append(Result(check, check.path, group=group, skipped=reason))
+    placed = after.pop(None, [])
+    for result in results:
+        placed.extend([result, *after.pop(result.check.name, [])])
+    return placed
 
 
 class RollingLimiter:
@@ -247,26 +175,42 @@ class ContractSuite:
         self.access_token = access_token
         self.allow_writes = allow_writes
         self.limiter = RollingLimiter(rate, clock, sleep)
-        self._sleep = sleep
+        self._clock, self._sleep = clock, sleep
         self.http = httpx.Client(base_url=self.base_url, transport=transport, timeout=30.0)
         self.run_id = run_id or secrets.token_hex(6)
         self.tag = TAG_PREFIX + self.run_id
         self.results: list[Result] = []
         self.leftovers: list[str] = []
         """What the suite created and could not delete: for a human to clean up."""
+        self.kept: list[str] = []
+        """What the money path booked, which Dinero never deletes: for a human to find by the tag."""
+        self.group = "login"
 
     def call(self, check: Check | str, *, body: Any = None, label: str = "", **path_params: str) -> Result:
         """Send one check's request (throttled; once more after a 429) and judge the answer."""
-        check = Check.of(check) if isinstance(check, str) else check
+        check = operation_check(check) if isinstance(check, str) else check
         model = LIST_ITEMS.get(check.name)
         check = dataclasses.replace(check, name=label or check.name)
         if check.method != "GET" and check.name != "login" and not self.allow_writes:
             raise RuntimeError(f"{check.method} {check.path} without --allow-writes")  # a bug in the suite
-        result = Result(check, check.path.format(organizationId=self.organization, **path_params))
+        result = Result(check, check.path.format(organizationId=self.organization, **path_params), group=self.group)
         self.results.append(result)
-        params = {} if model is None else {"fields": all_fields(model)}
-        if "{organizationId}" in check.path and model is not None:
+        started = self._clock()
+        try:
+            self._answer(result, body, {**self._list_params(check.path, model), **dict(check.query)})
+        finally:
+            result.seconds = max(0.0, self._clock() - started)
+        return result
+
+    @staticmethod
+    def _list_params(path: str, model: str | None) -> dict[str, Any]:
+        params: dict[str, Any] = {} if model is None else {"fields": all_fields(model)}
+        if "{organizationId}" in path and model is not None:
             params.update(page=0, pageSize=5)
+        return params
+
+    def _answer(self, result: Result, body: Any, params: dict[str, Any]) -> None:
+        check = result.check
         try:
             response = self._send(check, result.url, params, body)
             if response.status_code == 429:  # someone else spent the minute: wait it out once
@@ -274,19 +218,20 @@ class ContractSuite:
                 response = self._send(check, result.url, params, body)
         except httpx.HTTPError as exc:
             result.problems.append(f"request failed: {type(exc).__name__}: {exc}")
-            return result
+            return
         result.status = response.status_code
-        if response.status_code != check.status:
+        refused = response.status_code in check.refusals
+        schema = ERROR_SCHEMA if refused else check.schema
+        if response.status_code != check.status and not refused:
             result.problems.append(f"status {response.status_code}, expected {check.status}; "
-                                   f"body: {_excerpt(response.text, 200)}")
-        elif check.schema is not None:
+                                   f"body: {excerpt(response.text, 200)}")
+        elif schema is not None:
             try:
                 result.body = response.json()
             except ValueError:
-                result.problems.append(f"body is not JSON: {_excerpt(response.text, 200)}")
+                result.problems.append(f"body is not JSON: {excerpt(response.text, 200)}")
             else:
-                result.problems.extend(shape_problems(check.schema, result.body))
-        return result
+                result.problems.extend(shape_problems(schema, result.body))
 
     def _send(self, check: Check, url: str, params: dict[str, Any], body: Any) -> httpx.Response:
         self.limiter.wait()
@@ -305,13 +250,23 @@ class ContractSuite:
                 self.access_token = login.body.get("access_token") if login.passed else None
                 if self.access_token is None:
                     return False
+            self.group = "reads"
             self.read_checks()
-            if self.allow_writes:
-                self.contact_lifecycle()
-                self.product_lifecycle()
+            self.write_group("contact", self.contact_lifecycle)
+            self.write_group("product", self.product_lifecycle)
+            self.write_group("money", suite_money.MoneyPath(self).walk)
         finally:
             self.http.close()
         return self.passed
+
+    def write_group(self, group: str, walk: Callable[[], None]) -> None:
+        """Walk one write group; each step of its plan it did not make is reported as skipped, and why."""
+        self.group, start = group, len(self.results)
+        try:
+            if self.allow_writes:
+                walk()
+        finally:
+            self.results[start:] = with_plan(self.results[start:], plan(group), group, self.allow_writes)
 
     @property
     def passed(self) -> bool:
@@ -344,7 +299,7 @@ class ContractSuite:
         if not self.call(name, **path_params).passed:
             self.leftovers.append(what)
 
-    def _contact(self, suffix: str = "") -> dict[str, Any]:
+    def contact_body(self, suffix: str = "") -> dict[str, Any]:
         return {"Name": f"{NAME_PREFIX}{self.run_id}{suffix}", "ExternalReference": self.tag, "CountryKey": "DK",
                 "IsPerson": False, "IsMember": False, "UseCvr": False}
 
@@ -354,16 +309,16 @@ class ContractSuite:
 
     def contact_lifecycle(self) -> None:
         """Create, read, note, update (v2) and delete one tagged contact; the delete always runs."""
-        guid = self._created("create contact", "ContactGuid", self._contact())
+        guid = self._created("create contact", "ContactGuid", self.contact_body())
         if not guid:
             return
         try:
             self.call("contact", guid=guid, label="read created contact")
             self.note_lifecycle(guid)
-            update = self.call("update contact v2", body=self._contact(" updated"), guid=guid)
+            update = self.call("update contact v2", body=self.contact_body(" updated"), guid=guid)
             read = self.call("contact", guid=guid, label="read updated contact")
-            if update.passed and read.passed and read.body.get("Name") != self._contact(" updated")["Name"]:
-                read.problems.append(f"$.Name: the PUT did not take; value: {_excerpt(read.body.get('Name'))}")
+            if update.passed and read.passed and read.body.get("Name") != self.contact_body(" updated")["Name"]:
+                read.problems.append(f"$.Name: the PUT did not take; value: {excerpt(read.body.get('Name'))}")
         finally:
             self._delete("delete contact", f"contact {guid}", guid=guid)
 
@@ -391,20 +346,29 @@ class ContractSuite:
 
     def report(self) -> str:
         """One line per check, each problem under it, then a count and anything left behind."""
-        lines = []
+        lines: list[str] = []
         for r in self.results:
-            verdict, status = "PASS" if r.passed else "FAIL", "---" if r.status is None else r.status
-            lines.append(f"{verdict}  {r.check.method:<6} {r.check.path:<62} {status}  {r.check.name}")
+            if r.skipped == WRITES_NOT_ALLOWED:  # one line per group: a read-only run is the usual one
+                line = f"SKIP  {r.group}: every write check ({WRITES_NOT_ALLOWED})"
+                lines.extend([] if lines and lines[-1] == line else [line])
+                continue
+            verdict = "SKIP" if r.skipped else "PASS" if r.passed else "FAIL"
+            status = "---" if r.status is None else r.status
+            lines.append(f"{verdict}  {r.check.method:<6} {r.check.path:<62} {status}  {r.check.name}"
+                         + (f" ({r.skipped})" if r.skipped else ""))
             lines.extend(f"      {problem}" for problem in r.problems)
+        skipped = sum(r.skipped is not None for r in self.results)
         failed = sum(not r.passed for r in self.results)
-        lines.append(f"{len(self.results)} checks: {len(self.results) - failed} passed, {failed} failed")
+        lines.append(f"{len(self.results)} checks: {len(self.results) - failed - skipped} passed, {failed} failed, "
+                     f"{skipped} skipped")
+        lines.extend(f"KEPT ({self.tag}): {what}" for what in self.kept)
         lines.extend(f"NOT DELETED: {what} ({self.tag}); delete it by hand" for what in self.leftovers)
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         return {"base_url": self.base_url, "organization": self.organization, "writes": self.allow_writes,
-                "run_id": self.run_id, "passed": self.passed, "checks": [r.to_json() for r in self.results],
-                "leftovers": self.leftovers}
+                "run_id": self.run_id, "tag": self.tag, "passed": self.passed,
+                "checks": [r.to_json() for r in self.results], "kept": self.kept, "leftovers": self.leftovers}
 
 
 def default_token_url(base_url: str) -> str:
@@ -442,11 +406,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for flag, variable, text in OPTIONS:
         parser.add_argument(flag, default=os.environ.get(variable), help=f"{text} [{variable}]")
-    parser.add_argument("--allow-writes", action="store_true", help="also create, update and delete "
-                        f"contacts, a note and a product tagged ExternalReference={TAG_PREFIX}<run id>")
+    parser.add_argument("--allow-writes", action="store_true", help="also create, update and delete a contact, "
+                        "a note and a product, and walk the money path: an invoice drafted, updated, booked, paid "
+                        "and credited, a manual and a purchase voucher booked, the day's entries read; all tagged "
+                        f"ExternalReference={TAG_PREFIX}<run id>. Booked documents stay (Dinero never deletes them)")
     parser.add_argument("--rate", type=int, default=DEFAULT_RATE, help=f"requests per rolling minute (default "
                         f"{DEFAULT_RATE}; over {DINERO_RATE_LIMIT} only for a loopback base URL)")
     parser.add_argument("--report", metavar="FILE", help="also write the results to FILE as JSON")
+    parser.add_argument("--junit", metavar="FILE", help="also write the results to FILE as JUnit XML, one "
+                        "testcase per check, for CI test reporters")
     return parser
 
 
@@ -463,6 +431,9 @@ def suite_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Con
     if not args.access_token and missing:
         parser.error(f"missing credentials: {', '.join(missing)} (or DINERO_CLIENT_ID, DINERO_CLIENT_SECRET, "
                      "DINERO_API_KEY) for the legacy login, or --access-token (DINERO_ACCESS_TOKEN)")
+    for flag, file in (("--report", args.report), ("--junit", args.junit)):
+        if file and not Path(file).resolve().parent.is_dir():
+            parser.error(f"{flag} {file}: its folder does not exist")
     if args.rate < 1 or (args.rate > DINERO_RATE_LIMIT and not is_loopback(args.base_url)):
         parser.error(f"--rate {args.rate}: give 1 to {DINERO_RATE_LIMIT} requests per minute (Dinero's limit); "
                      "only a loopback base URL may go faster")
@@ -487,6 +458,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.report:
         with open(args.report, "w", encoding="utf-8") as handle:
             json.dump(suite.to_json(), handle, indent=1, ensure_ascii=False)
+    if args.junit:
+        junit.write(suite, args.junit)
     return 0 if suite.passed else 1
 
 

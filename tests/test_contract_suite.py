@@ -8,24 +8,19 @@ Starlette server that answers as the fake does but breaks one property's name.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fake_dinero import FakeDinero, World
+from fake_dinero import FakeDinero
 from fake_dinero.auth import issue_legacy_token
-from fake_dinero.contracts.suite import TAG_PREFIX, ContractSuite, RollingLimiter, default_token_url, main
+from fake_dinero.contracts.suite import TAG_PREFIX, RollingLimiter, default_token_url, main
 from fake_dinero.http import ApiRequest
 from fake_dinero.inprocess import DineroTransport
 from fake_dinero.live import LiveServer
@@ -33,43 +28,18 @@ from fake_dinero.resources.contacts import CONTACTS, NOTES
 from fake_dinero.resources.products import PRODUCTS
 from fake_dinero.world import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
-ORG = 123456
-CREDENTIALS = ["--client-id", DEFAULT_CLIENT_ID, "--client-secret", DEFAULT_CLIENT_SECRET, "--api-key", DEFAULT_API_KEY]
-TOKEN_ROUTE = "/dineroapi/oauth/token"
-
-
-class FakeTime:
-    """A clock the limiter reads and a sleep that only moves it."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+from .contract_calls import CREDENTIALS, TOKEN_ROUTE, FakeTime, demo_fake, serving, suite
+from .support import ORG
 
 
 @pytest.fixture
 def fake() -> FakeDinero:
-    return FakeDinero(World.with_demo(seed=1, contacts=3, products=2))
+    return demo_fake()
 
 
 @pytest.fixture
 def timer() -> FakeTime:
     return FakeTime()
-
-
-def suite(
-    fake: FakeDinero, timer: FakeTime, transport: httpx.BaseTransport | None = None, **options: Any
-) -> ContractSuite:
-    """The suite against ``fake`` in-process, logged in with the demo's legacy credentials."""
-    credentials = {"client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET, "api_key": DEFAULT_API_KEY}
-    return ContractSuite("https://api.dinero.dk", ORG, transport=transport or DineroTransport(fake),
-                         clock=timer.clock, sleep=timer.sleep, **{**credentials, **options})
 
 
 def tagged_rows(fake: FakeDinero) -> list[Any]:
@@ -97,31 +67,6 @@ def renaming_app(fake: FakeDinero) -> Starlette:
     return Starlette(routes=[Route("/{path:path}", forward, methods=["GET", "POST", "PUT", "DELETE"])])
 
 
-@contextmanager
-def serving(app: Starlette) -> Iterator[str]:
-    """``app`` on a free loopback port in a thread, as ``LiveServer`` serves the fake."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    ready = threading.Event()
-
-    class Server(uvicorn.Server):
-        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-            await super().startup(sockets=sockets)
-            ready.set()
-
-    server = Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    assert ready.wait(30)
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        listener.close()
-
-
 def test_the_read_only_suite_passes_against_a_running_fake(
     fake: FakeDinero, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -144,7 +89,7 @@ def test_with_allow_writes_it_passes_and_deletes_every_row_it_tagged(fake: FakeD
     checks = suite(fake, timer, allow_writes=True)
     assert checks.run(), checks.report()
     rows = tagged_rows(fake)
-    assert len(rows) == 3  # a contact, its note and a product
+    assert len(rows) == 4  # a contact, its note, a product and the money path's customer
     assert all(row.deleted for row in rows)
 
 
