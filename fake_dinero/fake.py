@@ -68,6 +68,7 @@ class FakeDinero:
         decision = self.faults.decide(request)
         fault = decision.fault
         routed = True
+        nearest: str | None = None
         if fault is not None and fault.kind == "drop":
             response = None
         elif fault is not None and fault.kind != "malformed":
@@ -75,8 +76,14 @@ class FakeDinero:
         else:
             response = self.handle(request)
             routed = not _is_unrouted(response)
+            if not routed:
+                nearest = response.headers.get(DID_YOU_MEAN)
             if fault is not None:
                 response = fault.answer(response)
+        journal_routed = routed
+        if fault is not None and fault.kind != "malformed":
+            # A fault answered instead of the fake; the journal still says whether Dinero has the path.
+            journal_routed, nearest = self._route_of(request)
         grant = auth.bearer_grant(self.world, request)
         organization_id = organization_in_path(request.path)
         if organization_id is None and grant is not None and grant.organizations:
@@ -88,8 +95,21 @@ class FakeDinero:
             organization_id=organization_id,
             client_id=grant.client_id if grant else auth.basic_credentials(request)[0],
             fault=fault.id if fault else None,
+            routed=journal_routed,
+            did_you_mean=nearest,
         )
         return Delivery(response, decision.latency, routed)
+
+    def _route_of(self, request: ApiRequest) -> tuple[bool, str | None]:
+        """Whether a Dinero operation has the request's path (a wrong method still
+        counts: Dinero answers it 405), and the nearest operation when none has."""
+        try:
+            self.routes.match(request.method, request.path)
+        except NoRoute as missing:
+            if not missing.allowed:
+                nearest = self.routes.nearest(request.method, request.path)
+                return False, f"{nearest.method} {nearest.path}" if nearest is not None else None
+        return True, None
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         try:

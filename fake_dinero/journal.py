@@ -1,25 +1,74 @@
-"""The request journal: every call the fake answered, for tests to assert on."""
+"""The request journal: every call to Dinero's API the fake answered, for tests to assert on.
+
+An entry answers "what did my code send, and what came back?": method, path, query,
+headers and bodies both ways (credentials redacted), status and Dinero's error code,
+organization, client, the time on the fake's clock, the fault that answered instead of
+the fake, and, for a path no Dinero operation has, the operation it most likely meant.
+
+Recording stays cheap and bounded: an entry keeps references to the bytes and headers
+that went over the wire (a body longer than ``max_body_bytes`` is cut) and decodes and
+redacts them only when read; the journal keeps the newest ``max_entries`` calls and
+counts those it dropped, so a long ``fake-dinero serve`` holds a fixed amount.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import json
-from dataclasses import asdict, dataclass
-from datetime import datetime
-from typing import Any
+import re
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, overload
 
-from .formats import render_datetime
+from .formats import parse_lenient_datetime, render_datetime
 from .http import ApiRequest, ApiResponse
 
+DEFAULT_MAX_ENTRIES = 1000
+"""Calls a journal keeps; enough for any one test, small enough for a long ``serve``."""
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
+"""Bytes of each body an entry keeps; Dinero's own documents are far smaller, a PDF or a
+long list page is not."""
 
-@dataclass(frozen=True)
+REDACTED = "***"
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+"""Headers whose values never leave the journal; an authorization keeps its scheme."""
+SECRET_FIELDS = frozenset({
+    "username", "password", "client_secret", "access_token", "refresh_token", "id_token", "code_verifier",
+    "client_assertion",
+})
+"""Credentials a body may carry (the token endpoints' forms and answers, and the legacy grant
+some clients post as JSON, whose ``username`` is the API key); matched in any case."""
+SECRET_FORM_FIELDS = SECRET_FIELDS | {"code"}
+"""In a form ``code`` is an authorization code; in JSON it is Dinero's error code."""
+
+_TEXT_TYPES = ("json", "text/", "x-www-form-urlencoded", "xml", "javascript")
+_FORM = "application/x-www-form-urlencoded"
+_STATUS_CLASS = re.compile(r"^\s*([1-5])xx\s*$", re.IGNORECASE)
+_STATUS = re.compile(r"^\s*(\d{3})\s*$")
+_METHOD = re.compile(r"^[A-Za-z]+$")
+
+
+Wire = tuple[Mapping[str, str], bytes, int]
+"""What went over the wire one way: headers, the body as kept (maybe cut), the body's full size."""
+NOTHING: Wire = ({}, b"", 0)
+
+
+@dataclass(frozen=True, slots=True)
 class JournalEntry:
-    """One request and how the fake answered it."""
+    """One request and how the fake answered it.
+
+    ``request_headers``, ``request_body``, ``response_headers`` and ``response_body``
+    are decoded on each read (JSON to Python, text as text, anything else as a
+    ``"<N bytes of TYPE>"`` note; ``None`` for no body), credentials redacted.
+    """
 
     method: str
     path: str
     query: str
     status: int
+    """0 when a fault dropped the connection instead of answering."""
     code: int | None
     """Dinero's error code when the answer was a Dinero error body."""
     organization_id: int | None
@@ -28,23 +77,257 @@ class JournalEntry:
     """When, on the fake's clock."""
     fault: str | None = None
     """The fault rule that answered instead of the fake, if one did."""
+    routed: bool = True
+    """False when no Dinero operation has the path (the fake's unknown-route 404)."""
+    did_you_mean: str | None = None
+    """For an unrouted call, the operation nearest to it, e.g. ``GET /v1/{organizationId}/invoices``."""
+    _sent: Wire = field(default=NOTHING, repr=False, compare=False)
+    _answered: Wire = field(default=NOTHING, repr=False, compare=False)
+
+    @property
+    def request_headers(self) -> dict[str, str]:
+        return redact_headers(self._sent[0])
+
+    @property
+    def response_headers(self) -> dict[str, str]:
+        return redact_headers(self._answered[0])
+
+    @property
+    def request_body(self) -> Any:
+        return decode_body(*self._sent)
+
+    @property
+    def response_body(self) -> Any:
+        return decode_body(*self._answered)
+
+    def json(self) -> Any:
+        """The request's JSON body as Python (credentials redacted); None when it sent no JSON.
+
+        Raises ValueError when the body was JSON but longer than the journal keeps."""
+        headers, body, size = self._sent
+        if not size or not _is_json(headers, body):
+            return None
+        if len(body) < size:
+            raise ValueError(
+                f"The request body was cut at {len(body)} of {size} bytes; "
+                "give the Journal a larger max_body_bytes to read it as JSON."
+            )
+        document = self.request_body
+        return None if isinstance(document, str) else document
 
     def to_json(self) -> dict[str, Any]:
-        document = asdict(self)
-        document["at"] = render_datetime(self.at)
-        return document
+        """The summary ``serve``'s JSON request log writes (snake_case, Dinero's time format)."""
+        return {
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "code": self.code,
+            "organization_id": self.organization_id,
+            "client_id": self.client_id,
+            "at": render_datetime(self.at),
+            "fault": self.fault,
+        }
+
+    def to_document(self) -> dict[str, Any]:
+        """The entry as ``GET /_fake/journal`` shows it: camelCase keys, the time in ISO 8601
+        with its UTC offset, headers and bodies decoded and redacted."""
+        return {
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "code": self.code,
+            "organizationId": self.organization_id,
+            "clientId": self.client_id,
+            "at": render_moment(self.at),
+            "fault": self.fault,
+            "routed": self.routed,
+            "didYouMean": self.did_you_mean,
+            "requestHeaders": self.request_headers,
+            "requestBody": self.request_body,
+            "responseHeaders": self.response_headers,
+            "responseBody": self.response_body,
+        }
+
+    def line(self) -> str:
+        """One line: method, path and query, status, code, fault and a missing route's neighbour."""
+        query = f"?{self.query}" if self.query else ""
+        status = str(self.status) if self.status else "dropped"
+        code = f" (code {self.code})" if self.code is not None else ""
+        fault = f" [fault {self.fault}]" if self.fault else ""
+        nearest = f" [no such operation; did you mean {self.did_you_mean}?]" if self.did_you_mean else ""
+        if not self.routed and not nearest:
+            nearest = " [no such operation]"
+        return f"{self.method} {self.path}{query} -> {status}{code}{fault}{nearest}"
+
+
+# -- filters -------------------------------------------------------------------
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be used; ``name`` is the filter's (camelCase) name."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+Status = int | str
+"""A status (``404``, ``"404"``) or a class of them (``"4xx"``)."""
+
+
+def _status_test(status: Status) -> Callable[[int], bool]:
+    if isinstance(status, int) and not isinstance(status, bool):
+        return lambda value: value == status
+    text = str(status)
+    if match := _STATUS_CLASS.match(text):
+        first = int(match.group(1))
+        return lambda value: value // 100 == first
+    if match := _STATUS.match(text):
+        exact = int(match.group(1))
+        return lambda value: value == exact
+    raise FilterError("status", f"'{text}' is not a status; use a number such as 404 or a class such as 4xx.")
+
+
+def _moment(since: datetime | str) -> datetime:
+    if isinstance(since, datetime):
+        return _aware(since)
+    text = str(since).strip()
+    # A "+01:00" written raw into a query string arrives as " 01:00".
+    for candidate in (text, text.replace(" ", "+")):
+        try:
+            return parse_lenient_datetime(candidate)
+        except (ValueError, OverflowError):
+            continue
+    raise FilterError(
+        "since", f"'{text}' is not a time; use ISO 8601, e.g. 2026-03-02T09:30:00Z or 2026-03-02T10:30:00+01:00."
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """A time with a zone: a naive one is on the fake's clock, which runs in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def matcher(
+    method: str | None = None,
+    path: str | None = None,
+    status: Status | None = None,
+    since: datetime | str | None = None,
+    organization_id: int | None = None,
+    unrouted: bool | None = None,
+) -> Callable[[JournalEntry], bool]:
+    """A test of an entry against every given filter; raises ``FilterError`` for a bad value.
+
+    ``method`` in any case; ``path`` a glob (``/v1/*/invoices*``) matched case-insensitively,
+    as Dinero matches paths; ``status`` a number or a class (``4xx``); ``since`` a time on the
+    fake's clock (at or after it; a naive one is UTC); ``unrouted`` True for calls to paths no
+    Dinero operation has, False for the others.
+    """
+    tests: list[Callable[[JournalEntry], bool]] = []
+    if method is not None:
+        if not _METHOD.match(method):
+            raise FilterError("method", f"'{method}' is not an HTTP method; use e.g. GET or POST.")
+        wanted_method = method.upper()
+        tests.append(lambda entry: entry.method == wanted_method)
+    if path is not None:
+        pattern = re.compile(fnmatch.translate(path.lower()))
+        tests.append(lambda entry: pattern.match(entry.path.lower()) is not None)
+    if status is not None:
+        status_test = _status_test(status)
+        tests.append(lambda entry: status_test(entry.status))
+    if since is not None:
+        start = _moment(since)
+        tests.append(lambda entry: _aware(entry.at) >= start)
+    if organization_id is not None:
+        if isinstance(organization_id, bool) or not isinstance(organization_id, int):
+            raise FilterError("organizationId", f"'{organization_id}' is not an organization id; use a number.")
+        tests.append(lambda entry: entry.organization_id == organization_id)
+    if unrouted is not None:
+        tests.append(lambda entry: entry.routed is not unrouted)
+    return lambda entry: all(test(entry) for test in tests)
+
+
+class Entries(Sequence[JournalEntry]):
+    """The journal's entries, oldest first; call it with filters for the matching ones:
+    ``journal.entries(method="POST", path="/v1/*/invoices*", status="4xx")``."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: deque[JournalEntry]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> JournalEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[JournalEntry]: ...
+    def __getitem__(self, index: int | slice) -> JournalEntry | list[JournalEntry]:
+        if isinstance(index, slice):
+            return list(self._items)[index]
+        return self._items[index]
+
+    def __iter__(self) -> Iterator[JournalEntry]:
+        # A snapshot: the live server may record while a test reads.
+        return iter(tuple(self._items))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"Entries({list(self)!r})"
+
+    def __call__(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        status: Status | None = None,
+        *,
+        since: datetime | str | None = None,
+        organization_id: int | None = None,
+        unrouted: bool | None = None,
+    ) -> list[JournalEntry]:
+        """The entries that match every given filter (see ``matcher``)."""
+        test = matcher(method, path, status, since, organization_id, unrouted)
+        return [entry for entry in self if test(entry)]
 
 
 class Journal:
-    """An append-only list of ``JournalEntry`` with helpers to find and assert."""
+    """The newest calls the fake answered, with helpers to find and assert.
 
-    def __init__(self) -> None:
-        self.entries: list[JournalEntry] = []
+    ``len(journal)`` counts every call recorded since the last ``clear``, including
+    the ``dropped`` ones the journal no longer holds; ``journal.entries`` holds the
+    newest ``max_entries`` (None: all). Each kept body is cut at ``max_body_bytes``
+    (None: never), with a note of its full size.
+    """
+
+    def __init__(
+        self, max_entries: int | None = DEFAULT_MAX_ENTRIES, max_body_bytes: int | None = DEFAULT_MAX_BODY_BYTES
+    ) -> None:
+        if max_entries is not None and max_entries < 1:
+            raise ValueError("max_entries must be at least 1 (or None for no bound)")
+        if max_body_bytes is not None and max_body_bytes < 0:
+            raise ValueError("max_body_bytes must be 0 or more (or None for no bound)")
+        self.max_entries = max_entries
+        self.max_body_bytes = max_body_bytes
+        self._entries: deque[JournalEntry] = deque(maxlen=max_entries)
+        self._unrouted: deque[JournalEntry] = deque(maxlen=max_entries)
+        self.entries = Entries(self._entries)
+        self.recorded = 0
+        """Calls recorded since the last ``clear``, kept or dropped."""
+
+    @property
+    def dropped(self) -> int:
+        """Calls recorded since the last ``clear`` that the journal no longer holds."""
+        return self.recorded - len(self._entries)
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return self.recorded
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[JournalEntry]:
         return iter(self.entries)
 
     def record(
@@ -56,64 +339,241 @@ class Journal:
         organization_id: int | None = None,
         client_id: str | None = None,
         fault: str | None = None,
+        routed: bool = True,
+        did_you_mean: str | None = None,
     ) -> JournalEntry:
+        """Journal one call. Headers and bodies are kept by reference (the doors never
+        change them after the answer); only a body over ``max_body_bytes`` is copied, cut."""
+        limit = self.max_body_bytes
+        sent = request.body
+        if limit is not None and len(sent) > limit:
+            sent = sent[:limit]
+        answered = NOTHING
+        if response is not None:
+            answer = response.body
+            if limit is not None and len(answer) > limit:
+                answer = answer[:limit]
+            answered = (response.headers, answer, len(response.body))
         entry = JournalEntry(
-            method=request.method,
-            path=request.path,
-            query=request.query_string,
-            status=response.status if response is not None else 0,
-            code=dinero_code(response),
-            organization_id=organization_id,
-            client_id=client_id,
-            at=at,
-            fault=fault,
+            request.method,
+            request.path,
+            request.query_string,
+            response.status if response is not None else 0,
+            dinero_code(response),
+            organization_id,
+            client_id,
+            at,
+            fault,
+            routed,
+            did_you_mean,
+            (request.headers, sent, len(request.body)),
+            answered,
         )
-        self.entries.append(entry)
+        self._entries.append(entry)
+        if not routed:
+            self._unrouted.append(entry)
+        self.recorded += 1
         return entry
 
     def clear(self) -> None:
-        self.entries.clear()
+        self._entries.clear()
+        self._unrouted.clear()
+        self.recorded = 0
 
     def calls(
-        self, method: str | None = None, path: str | None = None, status: int | None = None
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        status: Status | None = None,
+        *,
+        since: datetime | str | None = None,
+        organization_id: int | None = None,
+        unrouted: bool | None = None,
     ) -> list[JournalEntry]:
-        """Entries matching all given criteria; ``path`` is a glob (``/v1/*/contacts*``),
-        matched case-insensitively as Dinero matches paths."""
-        found = []
-        for entry in self.entries:
-            if method is not None and entry.method != method.upper():
-                continue
-            if path is not None and not fnmatch.fnmatch(entry.path.lower(), path.lower()):
-                continue
-            if status is not None and entry.status != status:
-                continue
-            found.append(entry)
-        return found
+        """Entries matching all given filters (as ``entries(...)``)."""
+        return self.entries(method, path, status, since=since, organization_id=organization_id, unrouted=unrouted)
+
+    def unrouted(self) -> list[JournalEntry]:
+        """Calls to paths no Dinero operation has, oldest first, each with ``did_you_mean``.
+
+        Kept apart from the other entries (up to ``max_entries`` of them), so a test's
+        many good calls never push out the one that went astray; ``clear`` forgets them."""
+        return list(tuple(self._unrouted))
+
+    def describe_unrouted(self) -> str:
+        lines = ["These requests reached Dinero's hosts but no Dinero operation has their path:"]
+        lines += [f"  {entry.line()}" for entry in self.unrouted()]
+        return "\n".join(lines)
 
     def assert_called(
-        self, method: str | None = None, path: str | None = None, *, times: int | None = None, status: int | None = None
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        times: int | None = None,
+        status: Status | None = None,
+        since: datetime | str | None = None,
+        organization_id: int | None = None,
     ) -> list[JournalEntry]:
         """Fail with a readable list of what was called when no (or not ``times``) calls match."""
-        found = self.calls(method, path, status)
+        found = self.calls(method, path, status, since=since, organization_id=organization_id)
         if (times is None and not found) or (times is not None and len(found) != times):
-            wanted = " ".join(part for part in (method or "*", path or "*") if part)
+            wanted = f"{method or '*'} {path or '*'}"
+            if status is not None:
+                wanted += f" -> {status}"
             count = "at least once" if times is None else f"{times} time(s)"
             raise AssertionError(f"expected {wanted} {count}, got {len(found)}.\n{self.describe()}")
         return found
 
-    def assert_not_called(self, method: str | None = None, path: str | None = None) -> None:
-        self.assert_called(method, path, times=0)
+    def assert_not_called(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        status: Status | None = None,
+        since: datetime | str | None = None,
+        organization_id: int | None = None,
+    ) -> None:
+        self.assert_called(method, path, times=0, status=status, since=since, organization_id=organization_id)
 
-    def describe(self) -> str:
-        if not self.entries:
-            return "The fake received no requests."
-        lines = ["Requests the fake received:"]
-        for entry in self.entries:
-            query = f"?{entry.query}" if entry.query else ""
-            code = f" (code {entry.code})" if entry.code is not None else ""
-            fault = f" [fault {entry.fault}]" if entry.fault else ""
-            lines.append(f"  {entry.method} {entry.path}{query} -> {entry.status}{code}{fault}")
+    def describe(self, last: int = 50) -> str:
+        """The newest ``last`` calls, one line each, with what was sent and, for an
+        error, what came back, each cut to a line."""
+        entries = list(self)
+        if not entries:
+            return "The fake received no requests." if not self.recorded else (
+                f"The fake received {self.recorded} request(s) but keeps none of them."
+            )
+        shown = entries[-last:]
+        left_out = self.recorded - len(shown)
+        heading = "Requests the fake received" + (f" (the last {len(shown)} of {self.recorded})" if left_out else "")
+        lines = [f"{heading}:"]
+        for entry in shown:
+            lines.append(f"  {entry.line()}")
+            sent = brief(entry.request_body)
+            if sent:
+                lines.append(f"      sent: {sent}")
+            if entry.status >= 400:
+                answered = brief(entry.response_body)
+                if answered:
+                    lines.append(f"      got:  {answered}")
         return "\n".join(lines)
+
+
+# -- rendering -----------------------------------------------------------------
+
+
+BRIEF = 160
+"""Characters of a body a failure message shows."""
+
+
+def brief(body: Any, limit: int = BRIEF) -> str:
+    """A decoded body on one line, cut to ``limit`` characters."""
+    if body is None or body == "":
+        return ""
+    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+def render_moment(moment: datetime) -> str:
+    """ISO 8601 with the UTC offset, to the millisecond (cut, never rounded), e.g.
+    ``2026-03-02T09:30:05.123+00:00``; a whole second shows no fraction."""
+    moment = _aware(moment)
+    return moment.isoformat(timespec="milliseconds" if moment.microsecond >= 1000 else "seconds")
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers with credentials replaced by ``***``; an ``Authorization`` keeps its
+    scheme (``Bearer ***``) so a test can still see which kind of token was sent."""
+    shown = {}
+    for name, value in headers.items():
+        folded = name.lower()
+        if folded in SECRET_HEADERS:
+            scheme, _, credentials = value.partition(" ")
+            value = f"{scheme} {REDACTED}" if credentials and folded.endswith("authorization") else REDACTED
+        shown[name] = value
+    return shown
+
+
+def _content_type(headers: Mapping[str, str]) -> str:
+    value = headers.get("content-type")
+    if value is None:
+        value = next((text for name, text in headers.items() if name.lower() == "content-type"), "")
+    return value.split(";")[0].strip().lower()
+
+
+def _is_json(headers: Mapping[str, str], body: bytes) -> bool:
+    media = _content_type(headers)
+    return "json" in media if media else body.lstrip()[:1] in (b"{", b"[")
+
+
+def decode_body(headers: Mapping[str, str], body: bytes, size: int) -> Any:
+    """A kept body as a test wants it: JSON as Python, text as text (forms too), anything
+    else as ``"<N bytes of TYPE>"``; credentials redacted; a cut body as its text with a
+    note of its full size. None for no body."""
+    if not size:
+        return None
+    media = _content_type(headers)
+    if media and not any(kind in media for kind in _TEXT_TYPES):
+        return f"<{size} bytes of {media}>"
+    cut = len(body) < size
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if not (cut and error.start >= len(body) - 3):  # not just a character split by the cut
+            return f"<{size} bytes of {media or 'binary data'}>"
+        text = body[: error.start].decode("utf-8")
+    if cut:
+        return f"{_redact_text(text, media)}... [cut: {size} bytes in all, the first {len(body)} kept]"
+    if _is_json(headers, body):
+        try:
+            document = json.loads(text)
+        except ValueError:
+            return text
+        return _redact_json(document) if _mentions_secret(text) else document
+    return _redact_text(text, media)
+
+
+def _mentions_secret(text: str) -> bool:
+    folded = text.lower()
+    return any(name in folded for name in SECRET_FIELDS)
+
+
+def _redact_text(text: str, media: str) -> str:
+    if media == _FORM:
+        return _redact_form(text)
+    if "json" in media and _mentions_secret(text):
+        # A cut JSON body cannot be parsed: blank each secret's string value in place.
+        return _JSON_SECRET.sub(lambda match: f'{match.group(1)}"{REDACTED}"', text)
+    return text
+
+
+_JSON_SECRET = re.compile(
+    r'("(?:' + "|".join(sorted(SECRET_FIELDS)) + r')"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE
+)
+
+
+def _redact_form(text: str) -> str:
+    """A form body with secret fields' values replaced; the rest left exactly as sent."""
+    pairs = text.split("&")
+    changed = False
+    for index, pair in enumerate(pairs):
+        name, equals, _ = pair.partition("=")
+        if equals and name.lower() in SECRET_FORM_FIELDS:
+            pairs[index] = f"{name}={REDACTED}"
+            changed = True
+    return "&".join(pairs) if changed else text
+
+
+def _redact_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if str(key).lower() in SECRET_FIELDS else _redact_json(item) for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_redact_json(item) for item in value]
+    return value
 
 
 def dinero_code(response: ApiResponse | None) -> int | None:
