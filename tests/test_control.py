@@ -98,9 +98,9 @@ def test_the_journal_records_each_call_but_not_control_calls(api: httpx.Client) 
         ("GET", CONTACTS, 200, None),
         ("GET", f"/v1/{ORG}/contacts/not-a-guid", 400, 42),
     ]
-    assert entries[1]["organization_id"] == ORG
-    assert entries[1]["client_id"] == "fake-dinero-client"
-    assert entries[1]["at"] == "2026-03-02T09:30:00"
+    assert entries[1]["organizationId"] == ORG
+    assert entries[1]["clientId"] == "fake-dinero-client"
+    assert entries[1]["at"] == "2026-03-02T09:30:00+00:00"
 
 
 def test_the_journal_can_be_cleared(api: httpx.Client) -> None:
