@@ -24,6 +24,7 @@ from typing import Any, overload
 
 from .formats import parse_lenient_datetime, render_datetime
 from .http import ApiRequest, ApiResponse
+from .redaction import TEXT_TYPES, mentions_secret, redact_headers, redact_json, redact_text
 
 DEFAULT_MAX_ENTRIES = 1000
 """Calls a journal keeps; enough for any one test, small enough for a long ``serve``."""
@@ -31,20 +32,6 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024
 """Bytes of each body an entry keeps; Dinero's own documents are far smaller, a PDF or a
 long list page is not."""
 
-REDACTED = "***"
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-"""Headers whose values never leave the journal; an authorization keeps its scheme."""
-SECRET_FIELDS = frozenset({
-    "username", "password", "client_secret", "access_token", "refresh_token", "id_token", "code_verifier",
-    "client_assertion",
-})
-"""Credentials a body may carry (the token endpoints' forms and answers, and the legacy grant
-some clients post as JSON, whose ``username`` is the API key); matched in any case."""
-SECRET_FORM_FIELDS = SECRET_FIELDS | {"code"}
-"""In a form ``code`` is an authorization code; in JSON it is Dinero's error code."""
-
-_TEXT_TYPES = ("json", "text/", "x-www-form-urlencoded", "xml", "javascript")
-_FORM = "application/x-www-form-urlencoded"
 _STATUS_CLASS = re.compile(r"^\s*([1-5])xx\s*$", re.IGNORECASE)
 _STATUS = re.compile(r"^\s*(\d{3})\s*$")
 _METHOD = re.compile(r"^[A-Za-z]+$")
@@ -483,19 +470,6 @@ def render_moment(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds" if moment.microsecond >= 1000 else "seconds")
 
 
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Headers with credentials replaced by ``***``; an ``Authorization`` keeps its
-    scheme (``Bearer ***``) so a test can still see which kind of token was sent."""
-    shown = {}
-    for name, value in headers.items():
-        folded = name.lower()
-        if folded in SECRET_HEADERS:
-            scheme, _, credentials = value.partition(" ")
-            value = f"{scheme} {REDACTED}" if credentials and folded.endswith("authorization") else REDACTED
-        shown[name] = value
-    return shown
-
-
 def _content_type(headers: Mapping[str, str]) -> str:
     value = headers.get("content-type")
     if value is None:
@@ -515,7 +489,7 @@ def decode_body(headers: Mapping[str, str], body: bytes, size: int) -> Any:
     if not size:
         return None
     media = _content_type(headers)
-    if media and not any(kind in media for kind in _TEXT_TYPES):
+    if media and not any(kind in media for kind in TEXT_TYPES):
         return f"<{size} bytes of {media}>"
     cut = len(body) < size
     try:
@@ -525,55 +499,14 @@ def decode_body(headers: Mapping[str, str], body: bytes, size: int) -> Any:
             return f"<{size} bytes of {media or 'binary data'}>"
         text = body[: error.start].decode("utf-8")
     if cut:
-        return f"{_redact_text(text, media)}... [cut: {size} bytes in all, the first {len(body)} kept]"
+        return f"{redact_text(text, media)}... [cut: {size} bytes in all, the first {len(body)} kept]"
     if _is_json(headers, body):
         try:
             document = json.loads(text)
         except ValueError:
             return text
-        return _redact_json(document) if _mentions_secret(text) else document
-    return _redact_text(text, media)
-
-
-def _mentions_secret(text: str) -> bool:
-    folded = text.lower()
-    return any(name in folded for name in SECRET_FIELDS)
-
-
-def _redact_text(text: str, media: str) -> str:
-    if media == _FORM:
-        return _redact_form(text)
-    if "json" in media and _mentions_secret(text):
-        # A cut JSON body cannot be parsed: blank each secret's string value in place.
-        return _JSON_SECRET.sub(lambda match: f'{match.group(1)}"{REDACTED}"', text)
-    return text
-
-
-_JSON_SECRET = re.compile(
-    r'("(?:' + "|".join(sorted(SECRET_FIELDS)) + r')"\s*:\s*)"(?:[^"\\]|\\.)*"', re.IGNORECASE
-)
-
-
-def _redact_form(text: str) -> str:
-    """A form body with secret fields' values replaced; the rest left exactly as sent."""
-    pairs = text.split("&")
-    changed = False
-    for index, pair in enumerate(pairs):
-        name, equals, _ = pair.partition("=")
-        if equals and name.lower() in SECRET_FORM_FIELDS:
-            pairs[index] = f"{name}={REDACTED}"
-            changed = True
-    return "&".join(pairs) if changed else text
-
-
-def _redact_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: REDACTED if str(key).lower() in SECRET_FIELDS else _redact_json(item) for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_redact_json(item) for item in value]
-    return value
+        return redact_json(document) if mentions_secret(text) else document
+    return redact_text(text, media)
 
 
 def dinero_code(response: ApiResponse | None) -> int | None:

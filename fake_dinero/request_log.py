@@ -18,26 +18,15 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TextIO
-from urllib.parse import parse_qsl, urlencode
 
 from .fake import DID_YOU_MEAN
 from .http import ApiRequest, ApiResponse
 from .journal import JournalEntry, dinero_code
+from .redaction import TEXT_TYPES, redact_text
 
-REDACTED = "[redacted]"
-SECRET_FIELDS = frozenset({
-    "username", "password", "client_secret", "access_token", "refresh_token", "id_token", "code_verifier",
-    "client_assertion",
-})
-"""Credentials a body may carry (the token routes' forms and answers, and the legacy grant
-that some clients post as JSON, whose ``username`` is the API key); matched in any case."""
-SECRET_FORM_FIELDS = SECRET_FIELDS | {"code"}
-"""In a form body ``code`` is an authorization code; in JSON it is Dinero's error code,
-so it is only redacted in forms."""
 BODY_LIMIT = 2000
 """Characters of a body the text log shows; the JSON log shows the whole body."""
 
-_TEXT_TYPES = ("json", "text", "x-www-form-urlencoded", "xml", "javascript")
 _COLOURS = {2: "32", 3: "36", 4: "33", 5: "31"}
 _FAULT_COLOUR = "35"
 _DIM = "2"
@@ -203,7 +192,7 @@ def body_text(body: bytes, headers: dict[str, str], limit: int | None = None) ->
     if not body:
         return ""
     content_type = next((value for name, value in headers.items() if name.lower() == "content-type"), "")
-    if content_type and not any(kind in content_type for kind in _TEXT_TYPES):
+    if content_type and not any(kind in content_type for kind in TEXT_TYPES):
         return f"<{len(body)} bytes, {content_type.split(';')[0]}>"
     try:
         text = body.decode("utf-8")
@@ -217,27 +206,4 @@ def body_text(body: bytes, headers: dict[str, str], limit: int | None = None) ->
 
 def redact(text: str, content_type: str = "") -> str:
     """``text`` with the values of credential fields replaced by ``[redacted]``."""
-    if "x-www-form-urlencoded" in content_type:
-        pairs = parse_qsl(text, keep_blank_values=True)
-        if any(name.lower() in SECRET_FORM_FIELDS for name, _ in pairs):
-            shown = [(name, REDACTED if name.lower() in SECRET_FORM_FIELDS else value) for name, value in pairs]
-            return urlencode(shown, safe="[]")
-        return text
-    folded = text.lower()
-    if not any(name in folded for name in SECRET_FIELDS):
-        return text
-    try:
-        document = json.loads(text)
-    except ValueError:
-        return text
-    return json.dumps(_redact_json(document), ensure_ascii=False, separators=(",", ":"))
-
-
-def _redact_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: REDACTED if str(key).lower() in SECRET_FIELDS else _redact_json(item) for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_redact_json(item) for item in value]
-    return value
+    return redact_text(text, content_type.split(";")[0].strip().lower())

@@ -57,7 +57,7 @@ def test_an_entry_keeps_request_and_response_headers(api: httpx.Client, fake: Fa
 
 def test_the_authorization_header_keeps_its_scheme_and_hides_the_token(api: httpx.Client, fake: FakeDinero) -> None:
     api.get(CONTACTS)
-    assert last(fake).request_headers["authorization"] == "Bearer ***"
+    assert last(fake).request_headers["authorization"] == "Bearer [redacted]"
 
 
 def test_a_token_request_hides_the_client_secret_the_api_key_and_the_token(
@@ -65,16 +65,16 @@ def test_a_token_request_hides_the_client_secret_the_api_key_and_the_token(
 ) -> None:
     get_token(anonymous)
     entry = last(fake)
-    assert entry.request_headers["authorization"] == "Basic ***"
+    assert entry.request_headers["authorization"] == "Basic [redacted]"
     assert "grant_type=password" in entry.request_body
-    assert "password=***" in entry.request_body and "username=***" in entry.request_body
+    assert "password=[redacted]" in entry.request_body and "username=[redacted]" in entry.request_body
     assert DEFAULT_API_KEY not in entry.request_body
-    assert entry.response_body["access_token"] == "***"
+    assert entry.response_body["access_token"] == "[redacted]"
 
 
 def test_a_legacy_grant_posted_as_json_hides_its_credentials(anonymous: httpx.Client, fake: FakeDinero) -> None:
     anonymous.post(TOKEN, json={"grant_type": "password", "username": DEFAULT_API_KEY, "password": DEFAULT_API_KEY})
-    assert last(fake).request_body == {"grant_type": "password", "username": "***", "password": "***"}
+    assert last(fake).request_body == {"grant_type": "password", "username": "[redacted]", "password": "[redacted]"}
 
 
 def test_cookies_are_hidden_both_ways() -> None:
@@ -82,7 +82,7 @@ def test_cookies_are_hidden_both_ways() -> None:
     request = ApiRequest("GET", "/v1/countries", headers={"cookie": "session=s3cret"})
     journal.record(request, ApiResponse(200, headers={"Set-Cookie": "session=n3w; HttpOnly"}), START)
     entry = journal.entries[-1]
-    assert (entry.request_headers["cookie"], entry.response_headers["Set-Cookie"]) == ("***", "***")
+    assert (entry.request_headers["cookie"], entry.response_headers["Set-Cookie"]) == ("[redacted]", "[redacted]")
 
 
 def test_a_text_answer_is_kept_as_text(api: httpx.Client, fake: FakeDinero) -> None:
@@ -111,7 +111,7 @@ def test_over_http_an_entry_has_camel_case_keys_and_its_bodies(api: httpx.Client
         "didYouMean", "requestHeaders", "requestBody", "responseHeaders", "responseBody",
     }
     assert entry["requestBody"]["Name"] == "Bager Hansen"
-    assert entry["requestHeaders"]["authorization"] == "Bearer ***"
+    assert entry["requestHeaders"]["authorization"] == "Bearer [redacted]"
     assert (entry["organizationId"], entry["clientId"]) == (ORG, DEFAULT_CLIENT_ID)
 
 
