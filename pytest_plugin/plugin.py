@@ -135,10 +135,9 @@ def dinero(request: pytest.FixtureRequest) -> Iterator[Dinero]:
 
     options = dinero_options(request)
     fake = options.build_fake()
-    with InProcessDinero(fake) as door:
+    with InProcessDinero(fake):
         yield in_process_handle(fake, options)
-    if options.strict and door.unrouted:  # TODO(lead): the journal's unrouted(), shared with dinero_server
-        pytest.fail(door.describe_unrouted() + "\n(use @pytest.mark.dinero(strict=False) to allow them)", pytrace=False)
+    _fail_on_unrouted(fake, options, "https://api.dinero.dk")
 
 
 @pytest.fixture(scope="session")
@@ -187,3 +186,4 @@ def dinero_server(request: pytest.FixtureRequest, _dinero_live_server: _Live) ->
         live.options = options
     base_url = live.server.base_url
     yield dinero_handle(live.server.fake, options, base_url, base_url + "/dineroapi/oauth/token", base_url)
+    _fail_on_unrouted(live.server.fake, options, base_url)

@@ -350,3 +350,33 @@ def test_each_example_starts_empty(fresh_dinero, name):
 '''
     )
     pytester.runpytest("-W", "error").assert_outcomes(passed=1)
+
+
+def test_dinero_server_fails_a_test_that_called_a_path_dinero_does_not_have(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import httpx
+
+def test_typo_in_path(dinero_server):
+    httpx.get(dinero_server.url("/v1/{org}/invoicez"), headers=dinero_server.headers())
+'''
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*no Dinero operation has their path*", "*GET http://127.0.0.1:*/v1/123456/invoicez*did you mean*invoices*"]
+    )
+
+
+def test_dinero_server_with_strict_false_allows_unknown_paths(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        '''
+import httpx
+import pytest
+
+@pytest.mark.dinero(strict=False)
+def test_typo_in_path(dinero_server):
+    assert httpx.get(dinero_server.url("/v1/{org}/invoicez"), headers=dinero_server.headers()).status_code == 404
+'''
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
