@@ -1,4 +1,4 @@
-"""The in-process door: httpx calls to Dinero's hosts answered by a fake, no sockets.
+"""The in-process door: httpx and requests calls to Dinero's hosts answered by a fake, no sockets.
 
 respx patches httpx's transports, so any sync or async ``httpx`` client —
 including one that hard-codes ``https://api.dinero.dk`` — reaches the fake
@@ -8,19 +8,44 @@ Requests to other hosts go to the next respx router that has a route for them
 
 After each answer the fake's due webhook deliveries are sent the same way, from
 the calling thread (``webhook_delivery``).
+
+``requests`` clients are answered the same way through ``responses``
+(``inprocess_requests``). Any other client that tries Dinero's hosts while a
+door is open fails at once with ``NotAnsweredInProcess`` (``network_guard``).
 """
 
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING, Union
 
 import httpx
 import respx
 
 from .fake import FakeDinero
-from .http import ApiRequest
+from .http import ApiRequest, ApiResponse
+from .network_guard import NetworkGuard
+
+if TYPE_CHECKING:
+    import requests
 
 DINERO_HOSTS = ("api.dinero.dk", "authz.dinero.dk", "connect.visma.com")
+
+SentRequest = Union[httpx.Request, "requests.PreparedRequest"]
+"""A client's request as its library made it: what ``unrouted`` keeps."""
+
+
+class TimedOut(Exception):
+    """The injected latency ran past the client's read timeout (see ``DineroTransport.serve``)."""
+
+    def __init__(self, read_timeout: float, latency: float) -> None:
+        super().__init__(read_timeout, latency)
+        self.read_timeout = read_timeout
+        self.latency = latency
+
+
+class HungUp(Exception):
+    """A ``drop`` fault: the server closed the connection without an answer."""
 
 
 class DineroTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -36,15 +61,14 @@ class DineroTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def __init__(self, fake: FakeDinero) -> None:
         self.fake = fake
-        self.unrouted: list[httpx.Request] = []
-        """Requests to Dinero's hosts that no Dinero operation has."""
+        self.unrouted: list[SentRequest] = []
+        """Requests to Dinero's hosts that no Dinero operation has (httpx's or requests')."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
             return self._answer(request)
         finally:
-            if self.fake.webhooks.has_due():
-                self.fake.webhooks.pump()
+            self.send_due_webhooks()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """As ``handle_request``; the deliveries go out through an ``httpx.AsyncClient``,
@@ -57,37 +81,68 @@ class DineroTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 await self.fake.webhooks.apump()
 
     def _answer(self, request: httpx.Request) -> httpx.Response:
-        delivery = self.fake.deliver(
-            ApiRequest(
-                method=request.method,
-                path=request.url.path,
-                query_string=request.url.query.decode("ascii", "replace"),
-                headers={name.lower(): value for name, value in request.headers.items()},
-                body=request.read(),
-                scheme=request.url.scheme,
+        read_timeout = (request.extensions.get("timeout") or {}).get("read")
+        try:
+            answer = self.serve(
+                ApiRequest(
+                    method=request.method,
+                    path=request.url.path,
+                    query_string=request.url.query.decode("ascii", "replace"),
+                    headers={name.lower(): value for name, value in request.headers.items()},
+                    body=request.read(),
+                    scheme=request.url.scheme,
+                ),
+                read_timeout,
+                request,
             )
-        )
+        except TimedOut:
+            raise httpx.ReadTimeout("The read operation timed out (injected latency)", request=request) from None
+        except HungUp:
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a response.", request=request
+            ) from None
+        return httpx.Response(answer.status, headers=answer.headers, content=answer.body)
+
+    def serve(self, request: ApiRequest, read_timeout: float | None, original: SentRequest) -> ApiResponse:
+        """The fake's answer to ``request``, for any client library's door.
+
+        Latency moves the fake's clock; at or over ``read_timeout`` it raises
+        ``TimedOut`` (the clock moved by the timeout), and a dropped connection
+        raises ``HungUp``: each door raises its client's own error for them.
+        ``original`` (the client's request) is kept in ``unrouted`` when no
+        Dinero operation has its path.
+        """
+        delivery = self.fake.deliver(request)
         if not delivery.routed:
-            self.unrouted.append(request)
+            self.unrouted.append(original)
         if delivery.latency:
-            read_timeout = (request.extensions.get("timeout") or {}).get("read")
             if read_timeout is not None and delivery.latency >= read_timeout:
                 self.fake.world.clock.advance(read_timeout)
-                raise httpx.ReadTimeout("The read operation timed out (injected latency)", request=request)
+                raise TimedOut(read_timeout, delivery.latency)
             self.fake.world.clock.advance(delivery.latency)
         if delivery.response is None:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-        answer = delivery.response
-        return httpx.Response(answer.status, headers=answer.headers, content=answer.body)
+            raise HungUp
+        return delivery.response
+
+    def send_due_webhooks(self) -> None:
+        """Send the deliveries due now, from the calling thread (after a sync call)."""
+        if self.fake.webhooks.has_due():
+            self.fake.webhooks.pump()
 
 
 class InProcessDinero:
-    """A context manager that routes every httpx client's calls to Dinero's hosts to ``fake``."""
+    """A context manager that routes every httpx and requests client's calls to Dinero's
+    hosts to ``fake``, and makes any other client's call to them fail at once
+    (``network_guard``: those go to the ``dinero_server`` fixture's live fake)."""
 
     def __init__(self, fake: FakeDinero, hosts: tuple[str, ...] = DINERO_HOSTS) -> None:
+        from .inprocess_requests import RequestsDoor  # imports requests and responses on first use
+
         self.fake = fake
         self.hosts = hosts
         self.transport = DineroTransport(fake)
+        self.requests_door = RequestsDoor(self.transport, hosts)
+        self.guard = NetworkGuard(hosts)
         self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
         self.router.route(host__in=hosts).mock(side_effect=self.transport.handle_request)
         self.router.route().mock(side_effect=self._elsewhere)
@@ -103,17 +158,31 @@ class InProcessDinero:
         return request
 
     @property
-    def unrouted(self) -> list[httpx.Request]:
+    def unrouted(self) -> list[SentRequest]:
         return self.transport.unrouted
 
     def __enter__(self) -> InProcessDinero:
         self.router.__enter__()
+        try:
+            self.requests_door.open()
+            try:
+                self.guard.__enter__()
+            except BaseException:
+                self.requests_door.close()
+                raise
+        except BaseException:
+            self.router.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        self.router.__exit__(kind, error, trace)
+        try:
+            self.guard.__exit__(kind, error, trace)
+            self.requests_door.close()
+        finally:
+            self.router.__exit__(kind, error, trace)
 
     def start(self) -> InProcessDinero:
         return self.__enter__()
