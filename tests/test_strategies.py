@@ -1,27 +1,25 @@
 """fake_dinero.contracts.strategies: every body it draws is one the fake accepts and echoes,
 every queryFilter one the list endpoints accept and read as written.
 
-Each example gets a fresh fake (a few milliseconds), so a body that carries
-its own ContactGuid never meets one drawn before.
+Each example gets a fresh fake (``fresh_dinero``, about a millisecond), so a body
+that carries its own ContactGuid never meets one drawn before.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, find, given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from pydantic import Field, StringConstraints
 
-from fake_dinero import Clock, FakeDinero, Settings, World
+from fake_dinero import Dinero
 from fake_dinero.contracts.strategies import (
     CASINGS,
     contact_bodies,
@@ -36,34 +34,24 @@ from fake_dinero.contracts.strategies import (
     render_query_filter,
     sales_accounts,
 )
-from fake_dinero.inprocess import DineroTransport
 from fake_dinero.models import DineroModel
 from fake_dinero.resources.contacts import ContactCreateModel, ContactUpdateModel
 from fake_dinero.resources.products import UNITS, ProductWriteModel
 
-from .support import BASE_URL, ORG, START, get_token
+from .strategy_calls import assert_json_ready, fresh, ok
+from .strategy_calls import posted as post_body
+from .support import ORG
 
 CONTACTS = f"/v1/{ORG}/contacts"
 CONTACTS_V2 = f"/v2/{ORG}/contacts"
 PRODUCTS = f"/v1/{ORG}/products"
 
-examples = settings(
-    max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+examples = settings(max_examples=25, deadline=None, database=None)
 
 
-@contextmanager
-def fresh_api() -> Iterator[httpx.Client]:
-    """A client logged in to a new demo organization (no rate limit)."""
-    world = World.with_demo(seed=3, clock=Clock(START), settings=Settings(rate_limit=None))
-    with httpx.Client(transport=DineroTransport(FakeDinero(world)), base_url=BASE_URL) as client:
-        client.headers["Authorization"] = f"Bearer {get_token(client).json()['access_token']}"
-        yield client
-
-
-def ok(response: httpx.Response) -> Any:
-    assert response.status_code == 200, (response.request.method, response.request.url, response.text)
-    return response.json() if response.content else None
+def fresh_api() -> AbstractContextManager[tuple[Dinero, httpx.Client]]:
+    """A client logged in to a new demo organization (no rate limit, no contacts)."""
+    return fresh(demo_contact=False)
 
 
 def by_model_name(body: dict[str, Any], model: type[DineroModel]) -> dict[str, Any]:
@@ -99,15 +87,9 @@ def expected_product(body: dict[str, Any]) -> dict[str, Any]:
     return expected
 
 
-def assert_json_ready(body: dict[str, Any]) -> None:
-    """Plain JSON types, encodable as UTF-8 (no lone surrogates)."""
-    assert json.loads(json.dumps(body, ensure_ascii=False).encode("utf-8")) == body
-
-
 def posted(client: httpx.Client, path: str, body: dict[str, Any]) -> str:
-    assert_json_ready(body)
-    (guid,) = ok(client.post(path, json=body)).values()
-    return guid
+    (guid,) = post_body(client, path, body).values()
+    return str(guid)
 
 
 def read_back(client: httpx.Client, path: str, expected: dict[str, Any]) -> None:
@@ -123,7 +105,7 @@ def read_back(client: httpx.Client, path: str, expected: dict[str, Any]) -> None
 @given(data=st.data())
 def test_contact_bodies_are_created_and_read_back(casing: str, data: st.DataObject) -> None:
     body = data.draw(contact_bodies(casing=casing), label="body")
-    with fresh_api() as client:
+    with fresh_api() as (_, client):
         guid = posted(client, CONTACTS, body)
         sent_guid = by_model_name(body, ContactCreateModel).get("ContactGuid")
         assert sent_guid in (None, guid)
@@ -138,7 +120,7 @@ def test_contact_bodies_are_created_and_read_back(casing: str, data: st.DataObje
 )
 def test_contact_update_bodies_replace_the_contact(first: dict, update: dict, path: str) -> None:
     assert not {key.lower() for key in update} & {"contactguid"}
-    with fresh_api() as client:
+    with fresh_api() as (_, client):
         guid = posted(client, CONTACTS, first)
         assert_json_ready(update)
         ok(client.put(f"{path}/{guid}", json=update))
@@ -158,7 +140,7 @@ def test_with_guid_true_always_sends_one_and_false_never() -> None:
 @examples
 @given(note=contact_note_bodies(), edit=contact_note_bodies(casing="lower"))
 def test_note_bodies_are_created_updated_and_read_back(note: dict, edit: dict) -> None:
-    with fresh_api() as client:
+    with fresh_api() as (_, client):
         contact = posted(client, CONTACTS, {"Name": "Noter ApS", "CountryKey": "DK"})
         notes = f"{CONTACTS}/{contact}/notes"
         guid = posted(client, notes, note)
@@ -173,7 +155,7 @@ def test_note_bodies_are_created_updated_and_read_back(note: dict, edit: dict) -
 def test_product_bodies_are_created_updated_and_read_back(casing: str, data: st.DataObject) -> None:
     body = data.draw(product_bodies(casing=casing), label="body")
     update = data.draw(product_bodies(casing=casing), label="update")
-    with fresh_api() as client:
+    with fresh_api() as (_, client):
         guid = posted(client, PRODUCTS, body)
         read_back(client, f"{PRODUCTS}/{guid}", expected_product(body))
         assert_json_ready(update)
@@ -202,7 +184,7 @@ def test_product_accounts_default_to_the_charts_sales_accounts_and_can_be_chosen
 @examples
 @given(contacts=contact_query_filters(), products=product_query_filters())
 def test_query_filters_are_accepted_by_the_list_endpoints(contacts: str, products: str) -> None:
-    with fresh_api() as client:
+    with fresh_api() as (_, client):
         for path in (CONTACTS, CONTACTS_V2):
             ok(client.get(path, params={"queryFilter": contacts}))
         ok(client.get(PRODUCTS, params={"queryFilter": products}))
@@ -214,7 +196,7 @@ def test_a_filter_value_reaches_the_fake_as_written(conditions: list) -> None:
     """The value of ``Name eq '<v>'`` is exactly v: quotes and semicolons survive."""
     ((_, operator, value),) = conditions
     name = value or "tom"
-    with fresh_api() as client:
+    with fresh_api() as (_, client):
         wanted = posted(client, CONTACTS, {"Name": name, "CountryKey": "DK"})
         posted(client, CONTACTS, {"Name": name + " (kopi)" if operator == "eq" else "\u2603", "CountryKey": "DK"})
         query = render_query_filter([("Name", operator, name)])
@@ -248,7 +230,7 @@ def test_query_filters_need_a_field() -> None:
         query_filters([])
 
 
-# -- casing and models of the issues to come ------------------------------------
+# -- casing and model_bodies -------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -272,7 +254,7 @@ class LineLike(DineroModel):
 
 
 class InvoiceLike(DineroModel):
-    """A stand-in for the invoice model of a later issue: nested lines, a date, a GUID."""
+    """A model of our own with nested lines, a date and a GUID (model_bodies' own test)."""
 
     ContactGuid: UUID
     Date: date
