@@ -41,6 +41,8 @@ def capture(world: World) -> WorldState:
     for name, value in vars(world).items():
         if name in _NOT_COPIED:
             continue
+        if isinstance(value, random.SystemRandom):
+            continue  # the operating system's source: no state to keep or restore
         if isinstance(value, random.Random):
             randoms[name] = value.getstate()
         elif isinstance(value, (dict, list, set)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,13 @@ class Settings:
     ledger_post_seconds: float = 0.1
     """How long Dinero works on one post of ledger items; another post for the same
     organization within this time on the fake's clock is refused (400/70). 0: never."""
+    deterministic_secrets: bool = False
+    """Draw token material (access and refresh tokens, authorization codes, JTIs, the
+    legacy signing key, generated API keys) from the seed too, so two fakes with the same
+    seed issue the same tokens: for a test that pins one. Off, they come from the
+    operating system's random source, as secrets must. Ids and demo data follow the
+    seed either way."""
+
 
 
 @dataclass
@@ -259,9 +267,14 @@ class World:
 
     def __post_init__(self) -> None:
         self.random = random.Random(self.seed)
-        # Secrets draw from their own seeded stream, so fetching a token does
-        # not shift the GUIDs that later creates get.
-        self._secrets = random.Random(f"{self.seed}:secrets")
+        # Ids made outside the organizations' data (Visma Connect user ids) draw from a
+        # seeded stream of their own, so adding a user does not shift later GUIDs.
+        self._side_ids = random.Random(f"{self.seed}:secrets")
+        # Token material never touches the seeded streams, so the ids later creates
+        # get do not depend on how many tokens were issued.
+        self._secrets: random.Random = (
+            random.Random(f"{self.seed}:tokens") if self.settings.deterministic_secrets else secrets.SystemRandom()
+        )
         self.organizations: dict[int, Organization] = {}
         self.clients: dict[str, ApiClient] = {}
         self.api_keys: dict[str, int] = {}
@@ -284,11 +297,17 @@ class World:
         """A version-4 GUID drawn from the seeded source, so runs repeat."""
         return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
 
+    def new_user_id(self) -> str:
+        """A Visma Connect user id (a GUID), seeded, from a stream apart from ``new_guid``'s."""
+        return str(uuid.UUID(int=self._side_ids.getrandbits(128), version=4))
+
     def new_secret(self, nbytes: int = 32) -> str:
+        """Secret token material as base64url: unpredictable unless the settings ask for
+        ``deterministic_secrets``."""
         return base64.urlsafe_b64encode(self._secrets.randbytes(nbytes)).decode().rstrip("=")
 
     def new_handle(self, nbytes: int = 32) -> str:
-        """An IdentityServer handle (codes, refresh tokens): random bytes as upper-case hex."""
+        """An IdentityServer handle (codes, refresh tokens): secret random bytes as upper-case hex."""
         return self._secrets.randbytes(nbytes).hex().upper()
 
     def now(self) -> datetime:
@@ -340,7 +359,7 @@ class World:
         """
         if user_id is None:
             existing = self.connect_user(email)
-            user_id = existing.user_id if existing else str(uuid.UUID(int=self._secrets.getrandbits(128), version=4))
+            user_id = existing.user_id if existing else self.new_user_id()
         ids = tuple(org if isinstance(org, int) else org.id for org in organization_ids)
         user = self.connect_users[user_id] = ConnectUser(user_id, email, name or email.split("@")[0], ids)
         return user
