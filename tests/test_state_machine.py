@@ -199,6 +199,9 @@ class BrokenFake(DineroStateMachine):
             entry = EntryData(AccountNumber=1000, Date=START.date(), VoucherGuid=bug, VoucherType="Manual",
                               Amount=Decimal(1))
             organization.table(ENTRIES).insert(bug, entry, parent=bug)
+        elif self.breach == "change not logged":
+            sales = organization.table(SALES)
+            sales._changes = [change for change in sales._changes if change[2] != self.invoice]
         elif self.breach == "booked invoice changed":
             sales = organization.table(SALES)
             row = sales.get(self.invoice)
@@ -207,6 +210,7 @@ class BrokenFake(DineroStateMachine):
 
 @pytest.mark.parametrize(("breach", "message"), [
     ("unbalanced entry", "entries of 2026 sum to 1"),
+    ("change not logged", "invoices: changesSince=2026-03-02T09:30:00Z misses"),
     ("booked invoice changed", r"booked .* changed \['Comment'\]"),
 ])
 def test_the_invariants_catch_a_fake_that_breaks_them(breach: str, message: str) -> None:

@@ -40,23 +40,33 @@ StrategyFunction = typing.TypeVar("StrategyFunction", bound=Callable[..., Any])
 
 def labelled(function: StrategyFunction) -> StrategyFunction:
     """The strategies ``function`` returns show as the call that made them, e.g.
-    ``deferred(invoice_bodies(years=(2025, 2026)))``. Their full repr runs to hundreds
-    of kilobytes (every alphabet and chart account), which hypothesis warns about
-    when it shows one (a state machine does, for a rule it cannot run yet), and
-    which a test suite with ``filterwarnings = error`` turns into a failure."""
+    ``invoice_bodies(years=(2025, 2026))``. Their full repr runs to hundreds of
+    kilobytes (every alphabet and chart account), which hypothesis warns about when
+    it shows one (a state machine does, for a rule it cannot run yet), and which a
+    test suite with ``filterwarnings = error`` turns into a failure."""
 
     @functools.wraps(function)
     def build(*args: Any, **kwargs: Any) -> Strategy[Any]:
         strategy = function(*args, **kwargs)
-        shown = [_SHORT.repr(arg) for arg in args] + [f"{name}={_SHORT.repr(value)}" for name, value in kwargs.items()]
 
-        def definition() -> Strategy[Any]:
-            return strategy
+        def drawn(draw: Callable[[Strategy[Any]], Any], *shown: Any, **shown_by_name: Any) -> Any:
+            return draw(strategy)
 
-        definition.__name__ = f"{function.__name__}({', '.join(shown)})"
-        return st.deferred(definition)
+        drawn.__name__ = drawn.__qualname__ = function.__name__
+        shown = [_Shown(arg) for arg in args]
+        return st.composite(drawn)(*shown, **{name: _Shown(value) for name, value in kwargs.items()})
 
     return build  # type: ignore[return-value]
+
+
+class _Shown:
+    """An argument as a strategy's repr shows it: short."""
+
+    def __init__(self, value: Any) -> None:
+        self.text = _SHORT.repr(value)
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 # -- text ----------------------------------------------------------------------
