@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from .control import DELIVER_WEBHOOKS
+from .control_http import DELIVER_WEBHOOKS
 from .fake import FakeDinero
 from .http import ApiRequest, ApiResponse, json_response
 from .journal import JournalEntry

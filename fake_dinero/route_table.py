@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import auth, connect, connect_session, control, docs
+from . import auth, connect, connect_session, control_http, docs
 from .resources import (
     accounts,
     attachments,
@@ -35,7 +35,7 @@ ROUTE_TABLE = RouteTable(
         auth.routes,
         connect.routes,
         connect_session.routes,
-        control.routes,
+        control_http.routes,
         docs.routes,
         organizations.routes,
         contacts.routes,
