@@ -397,6 +397,7 @@ def call_lines(calls: int, import_runs: int = 5) -> list[str]:
     url = f"https://api.dinero.dk/v1/123456/contacts/{guid}"
 
     log_cost, deliver_alone = request_log_cost(fake, url.removeprefix("https://api.dinero.dk"), headers, calls)
+    fresh, example = given_example_cost(max(1, min(500, calls // 4)))
 
     with httpx.Client() as client:
         with InProcessDinero(fake):
@@ -415,7 +416,30 @@ def call_lines(calls: int, import_runs: int = 5) -> list[str]:
         f"ratio fake / canned:                           {through_fake / canned:8.2f}",
         f"request log (serve), added per request:        {log_cost * 1e6:8.1f} us   "
         f"deliver alone: {deliver_alone * 1e6:.1f} us (text lines to memory through serve's writer thread)",
+        f"@given example's fresh fake (fresh_dinero):    {fresh * 1e6:8.1f} us   (reset + start and stop the doors)",
+        f"@given example, fresh fake + token + POST:     {example * 1e6:8.1f} us   "
+        f"{1 / example:,.0f} examples a second (a contact created in a clean fake)",
     ]
+
+
+def given_example_cost(runs: int) -> tuple[float, float]:
+    """Seconds of one hypothesis example's clean fake (``with fresh_dinero():`` and
+    nothing in it), and of an example that logs in and creates a contact in it."""
+    from fake_dinero.pytest_plugin.handle import fresh_dinero
+
+    contact = {"Name": "Kunde ApS", "CountryKey": "DK"}
+
+    def empty() -> None:
+        with fresh_dinero():
+            pass
+
+    def example(client: httpx.Client) -> None:
+        with fresh_dinero() as dinero:
+            client.post(dinero.url("/v1/{org}/contacts"), json=contact, headers=dinero.headers())
+
+    with httpx.Client() as client:
+        example(client)  # builds the reused fake once
+        return _best_of(5, runs, empty), _best_of(5, runs, lambda: example(client))
 
 
 def request_log_cost(fake: FakeDinero, path: str, headers: dict[str, str], calls: int) -> tuple[float, float]:

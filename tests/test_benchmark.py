@@ -20,6 +20,8 @@ FIGURES = (
     "same GET from a canned respx route",
     "ratio fake / canned",
     "request log (serve), added per request",
+    "@given example's fresh fake (fresh_dinero)",
+    "@given example, fresh fake + token + POST",
     "create+book+pay 5 invoices over the API",
     "the same through the domain (no HTTP)",
     "ratio API / domain",
@@ -48,7 +50,7 @@ FIGURES = (
 def test_a_tiny_run_prints_every_figure_once_with_a_number(capsys: pytest.CaptureFixture[str]) -> None:
     assert benchmark.main(["--invoices", "5", "--calls", "5", "--import-runs", "1"]) == 0
     table = capsys.readouterr().out.splitlines()
-    assert table[7].startswith("the books: 5 invoices"), "\n".join(table)
+    assert table[9].startswith("the books: 5 invoices"), "\n".join(table)
     for figure in FIGURES:
         lines = [line for line in table if line.strip().startswith(figure + ":")]
         assert len(lines) == 1, f"{figure!r} is not printed once:\n" + "\n".join(table)
