@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,7 +54,7 @@ def document(suite: ContractSuite, now: datetime | None = None) -> ET.ElementTre
     counts = {"tests": str(tests), "failures": str(failures), "errors": "0", "skipped": str(skipped),
               "time": seconds}
     root = ET.Element("testsuites", {"name": SUITE_NAME, **{k: v for k, v in counts.items() if k != "skipped"}})
-    stamp = (now or datetime.now(UTC)).replace(microsecond=0).isoformat().removesuffix("+00:00")
+    stamp = (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat().removesuffix("+00:00")
     testsuite = ET.SubElement(root, "testsuite", {"name": SUITE_NAME, **counts, "timestamp": stamp})
     properties = ET.SubElement(testsuite, "properties")
     for name, value in (("base_url", suite.base_url), ("organization", suite.organization),

@@ -29,11 +29,11 @@ class Call:
     world: World
     request: ApiRequest
     params: dict[str, str]
+    fake: FakeDinero
+    """The fake serving the call (the control plane's operations need it)."""
     grant: Grant | None = None
     path_organization: Organization | None = None
     """The organization named in the path, set once the token is checked against it."""
-    fake: FakeDinero | None = None
-    """The fake serving the call (the control plane's operations need it)."""
 
     @property
     def organization(self) -> Organization:

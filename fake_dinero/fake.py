@@ -137,7 +137,7 @@ class FakeDinero:
                 headers[DID_YOU_MEAN] = f"{nearest.method} {nearest.path}"
             return ApiResponse(404, _NOT_FOUND_BYTES, headers)
 
-        call = Call(self.world, request, params, fake=self)
+        call = Call(self.world, request, params, self)
         if not operation.public:
             call.grant = grant = auth.authenticate(self.world, request)
             _check_scope(grant, request.method)
