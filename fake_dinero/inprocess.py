@@ -17,7 +17,7 @@ door is open fails at once with ``NotAnsweredInProcess`` (``network_guard``).
 from __future__ import annotations
 
 from types import TracebackType
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 import httpx
 import respx
@@ -27,12 +27,9 @@ from .http import ApiRequest, ApiResponse
 from .network_guard import NetworkGuard
 
 if TYPE_CHECKING:
-    import requests
+    pass
 
 DINERO_HOSTS = ("api.dinero.dk", "authz.dinero.dk", "connect.visma.com")
-
-SentRequest = Union[httpx.Request, "requests.PreparedRequest"]
-"""A client's request as its library made it: what ``unrouted`` keeps."""
 
 
 class TimedOut(Exception):
@@ -61,8 +58,6 @@ class DineroTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def __init__(self, fake: FakeDinero) -> None:
         self.fake = fake
-        self.unrouted: list[SentRequest] = []
-        """Requests to Dinero's hosts that no Dinero operation has (httpx's or requests')."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
@@ -93,7 +88,6 @@ class DineroTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                     scheme=request.url.scheme,
                 ),
                 read_timeout,
-                request,
             )
         except TimedOut:
             raise httpx.ReadTimeout("The read operation timed out (injected latency)", request=request) from None
@@ -103,18 +97,15 @@ class DineroTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             ) from None
         return httpx.Response(answer.status, headers=answer.headers, content=answer.body)
 
-    def serve(self, request: ApiRequest, read_timeout: float | None, original: SentRequest) -> ApiResponse:
+    def serve(self, request: ApiRequest, read_timeout: float | None) -> ApiResponse:
         """The fake's answer to ``request``, for any client library's door.
 
         Latency moves the fake's clock; at or over ``read_timeout`` it raises
         ``TimedOut`` (the clock moved by the timeout), and a dropped connection
         raises ``HungUp``: each door raises its client's own error for them.
-        ``original`` (the client's request) is kept in ``unrouted`` when no
-        Dinero operation has its path.
+        A call to a path no Dinero operation has is in the journal's ``unrouted()``.
         """
         delivery = self.fake.deliver(request)
-        if not delivery.routed:
-            self.unrouted.append(original)
         if delivery.latency:
             if read_timeout is not None and delivery.latency >= read_timeout:
                 self.fake.world.clock.advance(read_timeout)
@@ -157,10 +148,6 @@ class InProcessDinero:
                 return None
         return request
 
-    @property
-    def unrouted(self) -> list[SentRequest]:
-        return self.transport.unrouted
-
     def __enter__(self) -> InProcessDinero:
         self.router.__enter__()
         try:
@@ -189,11 +176,6 @@ class InProcessDinero:
 
     def stop(self) -> None:
         self.__exit__(None, None, None)
-
-    def describe_unrouted(self) -> str:
-        lines = ["These requests reached Dinero's hosts but no Dinero operation has their path:"]
-        lines += [f"  {request.method} {request.url}" for request in self.unrouted]
-        return "\n".join(lines)
 
 
 def _matches(route: respx.Route, request: httpx.Request) -> bool:

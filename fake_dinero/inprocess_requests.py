@@ -88,7 +88,6 @@ class RequestsDoor:
                         scheme=url.scheme,
                     ),
                     read_timeout,
-                    request,
                 )
             finally:
                 self.transport.send_due_webhooks()
