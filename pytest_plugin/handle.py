@@ -18,6 +18,7 @@ from ..fake import FakeDinero
 from ..faults import Faults
 from ..inprocess import InProcessDinero
 from ..journal import Journal
+from ..network_guard import guarded_hosts
 from ..options import DEFAULT_VISMA_USER_EMAIL, DineroOptions
 from ..world import World
 
@@ -159,9 +160,16 @@ def fresh_dinero(options: DineroOptions | None = None, /, **changes: Any) -> Ite
     function-scoped fixture would leak state from one example to the next. Each
     ``with fresh_dinero():`` block gets its own clean fake instead. The fake for a set
     of options is built once and reset on each entry (microseconds), so hundreds of
-    examples cost little; a block nested in another with the same options gets a
-    fake of its own.
+    examples cost little.
+
+    It refuses to open while another in-process fake (the ``dinero`` fixture, another
+    ``fresh_dinero``) answers Dinero's hosts: the outer one would answer every call.
     """
+    if guarded_hosts():
+        raise RuntimeError(
+            "fresh_dinero() was opened while another in-process fake answers Dinero's hosts (the dinero "
+            "fixture or another fresh_dinero), which would answer every call instead: use one of them."
+        )
     chosen = (options or DineroOptions()).replace(changes)
     with _TEMPLATES_LOCK:
         fake = _TEMPLATES.pop(chosen, None)

@@ -89,6 +89,7 @@ def test_fresh_dinero_gives_each_block_the_fake_in_its_starting_state() -> None:
         assert listed.json()["Collection"] == []
 
 
-def test_fresh_dinero_nested_with_the_same_options_gives_two_fakes() -> None:
-    with fresh_dinero(seed=9) as outer, fresh_dinero(seed=9) as inner:
-        assert outer.fake is not inner.fake
+def test_fresh_dinero_refuses_to_open_inside_another_in_process_fake() -> None:
+    with fresh_dinero(seed=9), pytest.raises(RuntimeError, match="another in-process fake answers Dinero's hosts"):
+        with fresh_dinero(seed=9):
+            pass
