@@ -25,6 +25,7 @@ _EXPORTS = {
     "FakeDinero": "fake_dinero.fake",
     "InProcessDinero": "fake_dinero.inprocess",
     "LiveServer": "fake_dinero.live",
+    "NotAnsweredInProcess": "fake_dinero.network_guard",
     "Settings": "fake_dinero.world",
     "World": "fake_dinero.world",
     "create_app": "fake_dinero.asgi",
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from .http import ApiRequest, ApiResponse
     from .inprocess import DineroTransport, InProcessDinero
     from .live import LiveServer
+    from .network_guard import NotAnsweredInProcess
     from .options import DineroOptions
     from .pytest_plugin.handle import Dinero, fresh_dinero
     from .world import Settings, World
