@@ -366,6 +366,6 @@ class ListInvariants(state_machine.DineroStateMachine):
 
 
 ListInvariants.TestCase.settings = settings(
-    max_examples=30, stateful_step_count=25, deadline=None, derandomize=True, database=None
+    max_examples=25, stateful_step_count=25, deadline=None, derandomize=True, database=None
 )
 TestListInvariants = ListInvariants.TestCase

@@ -110,7 +110,7 @@ def test_each_flaw_gets_the_answer_it_is_paired_with(name: str, data: st.DataObj
 
 
 @NAMES
-@settings(max_examples=15, deadline=None, database=None)
+@settings(max_examples=10, deadline=None, database=None)
 @given(data=st.data())
 def test_any_flaw_gets_the_answer_it_is_paired_with(name: str, data: st.DataObject) -> None:
     check(name, data, [None])

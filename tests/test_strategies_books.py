@@ -18,7 +18,7 @@ from fake_dinero.contracts.strategies import (
 
 from .strategy_calls import LEDGER_ITEMS, MANUAL, YEARS, booked, fresh, named, ok, posted, voucher_entries
 
-examples = settings(max_examples=25, deadline=None, database=None)
+examples = settings(max_examples=20, deadline=None, database=None)
 
 
 def total(entries: list[dict[str, Any]]) -> Decimal:

@@ -34,7 +34,7 @@ from .strategy_calls import (
     voucher_entries,
 )
 
-examples = settings(max_examples=25, deadline=None, database=None)
+examples = settings(max_examples=20, deadline=None, database=None)
 
 
 def total(entries: list[dict[str, Any]]) -> Decimal:

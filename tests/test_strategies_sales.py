@@ -36,7 +36,7 @@ from .strategy_calls import (
     voucher_entries,
 )
 
-examples = settings(max_examples=30, deadline=None, database=None)
+examples = settings(max_examples=20, deadline=None, database=None)
 
 
 def assert_reads_back(document: dict[str, Any], body: dict[str, Any]) -> None:
