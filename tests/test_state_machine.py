@@ -14,7 +14,13 @@ from hypothesis import Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, consumes, initialize, rule, run_state_machine_as_test
 
-from fake_dinero.contracts.state_machine import CREDIT_NOTES, INVOICES, DineroStateMachine, InvariantBroken
+from fake_dinero.contracts.state_machine import (
+    CREDIT_NOTES,
+    INVOICES,
+    TRADE_OFFERS,
+    DineroStateMachine,
+    InvariantBroken,
+)
 from fake_dinero.contracts.strategies import (
     add_demo_contact,
     contact_bodies,
@@ -22,6 +28,7 @@ from fake_dinero.contracts.strategies import (
     invoice_bodies,
     payment_bodies,
     product_bodies,
+    trade_offer_bodies,
 )
 from fake_dinero.domain.documents import SALES
 from fake_dinero.domain.ledger import ENTRIES, EntryData
@@ -96,10 +103,10 @@ class Integration:
 
 
 class InvoicingMachine(DineroStateMachine):
-    """Customers come in, get invoiced, invoices are booked, paid, credited; time passes."""
+    """Customers come in, get offers and invoices; invoices are booked, paid, credited; time passes."""
 
     fresh_dinero_options = {"clock_start": START, "rate_limit": None}
-    listed = (*DineroStateMachine.listed, CREDIT_NOTES)
+    listed = (*DineroStateMachine.listed, CREDIT_NOTES, TRADE_OFFERS)
 
     customers = Bundle("customers")
     drafts = Bundle("drafts")
@@ -133,6 +140,14 @@ class InvoicingMachine(DineroStateMachine):
     @rule(target=drafts, customer=customers, data=st.data())
     def draft_invoice(self, customer: str, data: st.DataObject) -> str:
         return self.app.draft_invoice(data.draw(invoice_bodies(contact_guid=customer, years=YEARS, casing=None)))
+
+    @rule(target=drafts, customer=customers, data=st.data())
+    def offer_and_invoice(self, customer: str, data: st.DataObject) -> str:
+        """A trade offer the customer accepts: the invoice is made from it."""
+        offer = self.app.call("POST", "tradeoffers", json=data.draw(trade_offer_bodies(contact_guid=customer,
+                                                                                       years=YEARS)))
+        return str(self.app.call("POST", f"tradeoffers/{offer['Guid']}/generate-invoice",
+                                 json={"Timestamp": offer["TimeStamp"]})["Guid"])
 
     @rule(target=invoices, guid=consumes(drafts))
     def book_invoice(self, guid: str) -> str:
