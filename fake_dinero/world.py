@@ -19,6 +19,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, with_config
+
 from . import seed_data
 from .clock import Clock
 from .domain.chart import seed_chart
@@ -68,7 +70,6 @@ class Settings:
     seed either way."""
 
 
-
 @dataclass
 class ApiClient:
     """An integrator's client id and secret (what Dinero issues to developers)."""
@@ -99,6 +100,7 @@ class Grant:
         return self.authorization_id is not None
 
 
+@with_config(ConfigDict(extra="forbid"))
 @dataclass(frozen=True)
 class ConnectClient:
     """A Visma Connect web application: what a one-to-many integrator registers.
@@ -195,6 +197,136 @@ class RefreshToken:
     expires_at: float
     consumed_at: float | None = None
     """When a one-time token was first exchanged; the grace period runs from here."""
+
+
+class DocumentError(ValueError):
+    """A JSON document the fake cannot take (a snapshot, a Visma Connect config), with
+    where in it the problem is: ``organizations[0].tables.contacts[3].key``."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path or 'the document'}: {problem}")
+
+    @classmethod
+    def from_validation(cls, error: ValidationError, prefix: str = "") -> DocumentError:
+        """The first of pydantic's complaints, on one line, at its place in the document."""
+        details = error.errors(include_url=False)
+        first = details[0]
+        problem = _PROBLEMS.get(first["type"], first["msg"].removeprefix("Value error, "))
+        shown = first.get("input")
+        scalar = shown is None or isinstance(shown, (str, int, float, bool))
+        if first["type"] not in _WITHOUT_INPUT and scalar and str(shown) not in problem:
+            problem += f" (it is {_short(shown)})"
+        if len(details) > 1:
+            problem += f"; and {len(details) - 1} more problem{'s' if len(details) > 2 else ''}"
+        return cls(document_path(prefix, first["loc"]), problem)
+
+
+_PROBLEMS = {
+    "extra_forbidden": "unknown key",
+    "unexpected_keyword_argument": "unknown key",
+    "missing": "missing",
+    "missing_argument": "missing",
+    "model_type": "should be a JSON object",
+    "model_attributes_type": "should be a JSON object",
+    "dataclass_type": "should be a JSON object",
+    "dict_type": "should be a JSON object",
+    "list_type": "should be a JSON array",
+    "tuple_type": "should be a JSON array",
+}
+_WITHOUT_INPUT = {"extra_forbidden", "unexpected_keyword_argument", "missing", "missing_argument"}
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def document_path(prefix: str, loc: Iterable[int | str]) -> str:
+    """``organizations[0].tables`` from a pydantic location, after ``prefix``."""
+    path = prefix
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+class SubscriptionProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    HasPro: bool
+    HasPayingPro: bool
+    HasStarterPlus: bool
+    HasTotal: bool
+    HasYfs: bool
+
+
+def _demo_subscription() -> SubscriptionProfile:
+    return SubscriptionProfile.model_validate(seed_data.demo_organization()["Subscription"])
+
+
+class OrganizationProfile(BaseModel):
+    """An organization as a file names it: an ``Id``, and any of the profile's fields
+    (the rest come from the demo organization). Other keys are kept as they are."""
+
+    model_config = ConfigDict(extra="allow")
+
+    Id: int = Field(gt=0)
+    Name: str | None = None
+    Type: str | None = None
+    IsPro: bool | None = None
+    IsPayingPro: bool | None = None
+    IsVatFree: bool = False
+    Email: str | None = None
+    Phone: str | None = None
+    Street: str | None = None
+    City: str | None = None
+    ZipCode: str | None = None
+    AttPerson: str | None = None
+    IsTaxFreeUnion: bool = False
+    VatNumber: str | None = None
+    CountryKey: str | None = None
+    Website: str | None = None
+    CompanyTypeKey: str | None = None
+    RoleKey: str | None = None
+    Subscription: SubscriptionProfile = Field(default_factory=_demo_subscription)
+    """Given whole, or the demo organization's."""
+    is_pro: bool | None = None
+    """``add_organization``'s shortcut: Pro (and paying) or not."""
+
+    def given(self) -> dict[str, Any]:
+        """The fields the file gave, as ``add_organization`` takes them."""
+        return self.model_dump(exclude_unset=True)
+
+
+class ConnectUserEntry(BaseModel):
+    """A Visma Connect user as a config names one: ``add_connect_user``'s arguments."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str
+    organization_ids: tuple[int, ...] = ()
+    name: str | None = None
+    user_id: str | None = None
+
+
+class ConnectConfig(BaseModel):
+    """What ``provision_connect`` takes (README.md, "Visma Connect"), checked whole
+    before anything is added, so a bad config adds nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organizations: list[OrganizationProfile] = Field(default_factory=list)
+    clients: list[ConnectClient] = Field(default_factory=list)
+    users: list[ConnectUserEntry] = Field(default_factory=list)
+
+    @classmethod
+    def parse(cls, config: Any, where: str = "") -> ConnectConfig:
+        """The config, or a DocumentError (a ValueError) saying where it is wrong."""
+        try:
+            return cls.model_validate(config)
+        except ValidationError as error:
+            raise DocumentError.from_validation(error, where) from None
 
 
 class Organization:
@@ -317,6 +449,12 @@ class World:
 
     def add_organization(self, **profile: Any) -> Organization:
         """Add an organization; unnamed profile fields come from the demo organization."""
+        organization = self.new_organization(**profile)
+        self.organizations[organization.id] = organization
+        return organization
+
+    def new_organization(self, **profile: Any) -> Organization:
+        """An organization of this world, not yet added to it (what an import builds aside)."""
         base = seed_data.demo_organization()
         subscription = dict(base["Subscription"])
         if "is_pro" in profile:
@@ -325,9 +463,7 @@ class World:
             profile.setdefault("IsPro", pro)
             profile.setdefault("IsPayingPro", pro)
         merged = {**base, "Subscription": subscription, **profile}
-        organization = Organization(self, merged)
-        self.organizations[organization.id] = organization
-        return organization
+        return Organization(self, merged)
 
     def add_client(self, client_id: str, client_secret: str) -> ApiClient:
         client = self.clients[client_id] = ApiClient(client_id, client_secret)
@@ -382,21 +518,17 @@ class World:
         The shape is README.md's ("Visma Connect"): field names are those of
         ``add_connect_client`` and ``add_connect_user``. A client or user with an
         existing id replaces it; organizations already here are left as they are.
+        The whole config is checked first (DocumentError, a ValueError, names the
+        place that is wrong), so a bad one adds nothing.
         """
-        unknown = set(config) - {"organizations", "clients", "users"}
-        if unknown:
-            raise ValueError(f"unknown keys in the Visma Connect config: {sorted(unknown)}")
-        for profile in config.get("organizations", ()):
-            if "Id" not in profile:
-                raise ValueError(f"an organization in the Visma Connect config has no Id: {profile}")
-            if int(profile["Id"]) not in self.organizations:
-                self.add_organization(**profile)
-        for what, add in (("clients", self.add_connect_client), ("users", self.add_connect_user)):
-            for entry in config.get(what, ()):
-                try:
-                    add(**entry)
-                except TypeError as error:  # a missing or unknown field
-                    raise ValueError(f"Visma Connect {what[:-1]} {entry}: {error}") from None
+        parsed = ConnectConfig.parse(config)
+        for profile in parsed.organizations:
+            if profile.Id not in self.organizations:
+                self.add_organization(**profile.given())
+        for client in parsed.clients:
+            self.connect_clients[client.client_id] = client
+        for user in parsed.users:
+            self.add_connect_user(user.email, user.organization_ids, user.name, user.user_id)
 
     def load_connect_config(self, path: str | Path) -> None:
         """``provision_connect`` from a JSON file (``fake-dinero serve --connect-config``)."""
