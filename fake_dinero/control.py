@@ -6,11 +6,13 @@ The same operations answer over HTTP under ``/_fake/`` (``control_http``).
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .domain import webhooks
 from .errors import validation_error
@@ -22,6 +24,8 @@ from .year_of_trade import book_year, require_year_possible
 if TYPE_CHECKING:
     from .fake import FakeDinero
     from .world import Organization
+
+Result = TypeVar("Result")
 
 
 
@@ -64,6 +68,18 @@ def seed_scenario(
     return counts
 
 
+def _locked(method: Callable[..., Result]) -> Callable[..., Result]:
+    """Run a control operation under the fake's lock, as a call is served: a reset from
+    one thread never lands in the middle of another thread's call."""
+
+    @functools.wraps(method)
+    def locked(self: Control, *args: Any, **kwargs: Any) -> Result:
+        with self.fake.lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 class Control:
     """Reset, seed, snapshots, clock and provisioning of one fake."""
 
@@ -77,6 +93,7 @@ class Control:
 
     # -- state -------------------------------------------------------------
 
+    @_locked
     def reset(self) -> None:
         """Back to the baseline (the state the fake started in), with an empty
         journal, no faults and a fresh rate-limit window."""
@@ -84,10 +101,12 @@ class Control:
         self.fake.journal.clear()
         self.fake.faults.clear()
 
+    @_locked
     def set_baseline(self) -> None:
         """Make the current state the one ``reset`` returns to."""
         self._baseline = capture(self.world)
 
+    @_locked
     def seed(
         self,
         scenario: str | None = None,
@@ -104,22 +123,26 @@ class Control:
         with webhooks.quiet():
             return seed_scenario(organization, scenario, contacts=contacts, products=products)
 
+    @_locked
     def dump(self) -> dict[str, Any]:
         """Everything the fake holds, as JSON (the snapshot format)."""
         return export_world(self.world)
 
+    @_locked
     def export(self, path: str | Path | None = None) -> dict[str, Any]:
         document = export_world(self.world)
         if path is not None:
             Path(path).write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
         return document
 
+    @_locked
     def import_(self, source: dict[str, Any] | str | Path) -> None:
         """Load a snapshot (a dict or a JSON file); it becomes the new baseline."""
         document = source if isinstance(source, dict) else json.loads(Path(source).read_text(encoding="utf-8"))
         import_world(self.world, document)
         self.set_baseline()
 
+    @_locked
     def outbox(self, organization_id: int | None = None) -> list[dict[str, Any]]:
         """Every e-mail, e-invoice and SMS the fake would have sent, oldest first."""
         from .resources.mailouts import outbox
@@ -132,6 +155,7 @@ class Control:
 
     # -- webhooks ------------------------------------------------------------
 
+    @_locked
     def webhook_deliveries(self, organization_id: int | None = None, status: str | None = None) -> list[dict[str, Any]]:
         """Every webhook delivery (of one organization, or all), oldest first, with its
         payload, its attempts and the answers they got; ``status`` keeps only Pending,
@@ -167,18 +191,22 @@ class Control:
 
     # -- provisioning --------------------------------------------------------
 
+    @_locked
     def add_organization(
         self, organization_id: int, name: str = "Ny Organisation ApS", *, pro: bool = True
     ) -> Organization:
         return self.world.add_organization(Id=organization_id, Name=name, is_pro=pro)
 
+    @_locked
     def add_client(self, client_id: str, client_secret: str) -> None:
         self.world.add_client(client_id, client_secret)
 
+    @_locked
     def add_api_key(self, organization_id: int, api_key: str | None = None) -> str:
         self._organization(organization_id)
         return self.world.add_api_key(organization_id, api_key)
 
+    @_locked
     def provision_connect(self, config: dict[str, Any]) -> None:
         """Visma Connect clients and users (and organizations), in the config file's shape."""
         self.world.provision_connect(config)

@@ -5,17 +5,23 @@ Every call passes the same gates, in the order ASP.NET runs them: routing
 token's scope (403/41), the path's organization against those the token
 reaches (401), the rate limit (429), Pro (403/90), then the operation's
 handler. Errors are rendered here and nowhere else.
+
+One fake may be shared between threads (a test suite with a thread pool, or
+``serve`` and a test talking to it from Python): calls into it are served one at
+a time, under ``lock``.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
 from pydantic import BaseModel
 
 from . import auth
 from .call import Call
-from .errors import NO_PRO_SUBSCRIPTION, UNAUTHORIZED, DineroError, OAuthError, unauthorized
+from .errors import NO_PRO_SUBSCRIPTION, SERVER_ERROR, UNAUTHORIZED, DineroError, OAuthError, unauthorized
 from .faults import Delivery, Faults, organization_in_path
 from .http import ApiRequest, ApiResponse, json_response, text_response
 from .journal import Journal
@@ -36,6 +42,8 @@ DID_YOU_MEAN = "x-fake-dinero-did-you-mean"
 """The header of an unknown-route 404 that names the nearest operation, e.g.
 ``GET /v1/{organizationId}/invoices`` (Dinero sends no such header)."""
 
+log = logging.getLogger("fake_dinero")
+
 
 class FakeDinero:
     """A world, the route table that serves it, and the test control plane:
@@ -45,6 +53,8 @@ class FakeDinero:
 
     def __init__(self, world: World | None = None, routes: RouteTable = ROUTE_TABLE) -> None:
         self.routes = routes
+        self.lock = threading.RLock()
+        """Held for each call, so threads sharing the fake are served one at a time."""
         self.replace_world(world if world is not None else World.with_demo())
 
     def replace_world(self, world: World) -> None:
@@ -63,6 +73,10 @@ class FakeDinero:
         The control plane (``/_fake/...``) is exempt from faults and the journal,
         so a test can always reach it.
         """
+        with self.lock:
+            return self._deliver(request)
+
+    def _deliver(self, request: ApiRequest) -> Delivery:
         if f"{request.path}/"[:7].lower() == CONTROL_PREFIX:  # /_fake as well as /_fake/...
             return Delivery(self.handle(request))
         decision = self.faults.decide(request)
@@ -112,12 +126,21 @@ class FakeDinero:
         return True, None
 
     def handle(self, request: ApiRequest) -> ApiResponse:
-        try:
-            return self._handle(request)
-        except DineroError as error:
-            return json_response(error.body(), error.status, error.headers)
-        except OAuthError as error:
-            return json_response(error.body(), error.status, {"cache-control": "no-store"})
+        """The fake's answer, faults and journal aside. Never raises: Dinero's errors are
+        rendered as Dinero renders them, and a fault of the fake's own is logged and
+        answered as Dinero answers an unexpected error (500, code 50), with
+        ``Connection: close`` so a client does not reuse a connection after it."""
+        with self.lock:
+            try:
+                return self._handle(request)
+            except DineroError as error:
+                return json_response(error.body(), error.status, error.headers)
+            except OAuthError as error:
+                return json_response(error.body(), error.status, {"cache-control": "no-store"})
+            except Exception:
+                log.exception("fake-dinero failed to answer %s %s; this is a bug of the fake", request.method,
+                              request.path)  # fmt: skip
+                return internal_error()
 
     def _handle(self, request: ApiRequest) -> ApiResponse:
         try:
@@ -208,6 +231,12 @@ def _check_scope(grant: Grant, method: str) -> None:
             danish_message=f"Adgangsnøglen har ikke det scope ('{needed}'), som handlingen kræver.",
             headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{needed}"'},
         )
+
+
+def internal_error() -> ApiResponse:
+    """Dinero's answer to an unexpected error (its JAVA fixture's code 50 and sentence)."""
+    error = DineroError(500, SERVER_ERROR, "An error has occurred.")
+    return json_response(error.body(), 500, {"connection": "close"})
 
 
 def _is_unrouted(response: ApiResponse) -> bool:
