@@ -14,8 +14,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
+from .control_access import ControlAccess
 from .control_http import DELIVER_WEBHOOKS
-from .fake import FakeDinero
+from .fake import CONTROL_PREFIX, FakeDinero
 from .http import ApiRequest, ApiResponse, json_response
 from .journal import JournalEntry
 from .request_log import RequestLog
@@ -51,9 +52,10 @@ class _Door:
     as soon as the fake has decided it, before a latency fault plays out.
     """
 
-    def __init__(self, fake: FakeDinero, request_log: RequestLog | None = None) -> None:
+    def __init__(self, fake: FakeDinero, request_log: RequestLog | None, access: ControlAccess) -> None:
         self.fake = fake
         self.request_log = request_log
+        self.access = access
         self._sender: asyncio.Task[None] | None = None
         self._sending: asyncio.Lock | None = None
         self._sending_loop: asyncio.AbstractEventLoop | None = None
@@ -76,6 +78,12 @@ class _Door:
             body=await request.body(),
             scheme=request.url.scheme,
         )
+        if f"{scope['path']}/"[:7].lower() == CONTROL_PREFIX:
+            refused = self.access.refusal(api_request)
+            if refused is not None:
+                self._log(api_request, refused, None)
+                await self._answer(send, refused)
+                return
         if request.method == "POST" and scope["path"].rstrip("/").lower() == DELIVER_WEBHOOKS:
             sent = json_response(await self._deliver_now())
             self._log(api_request, sent, None)
@@ -143,15 +151,18 @@ class _Door:
             _log.exception("fake-dinero: sending webhook deliveries failed")
 
 
-def create_app(fake: FakeDinero | None = None, request_log: RequestLog | None = None) -> Starlette:
+def create_app(
+    fake: FakeDinero | None = None, request_log: RequestLog | None = None, access: ControlAccess | None = None
+) -> Starlette:
     """A Starlette app serving ``fake`` (a fresh demo fake when none is given), logging
-    each request to ``request_log`` if one is given."""
+    each request to ``request_log`` if one is given. The control plane answers as
+    ``access`` allows (by default: loopback host names, no token)."""
     fake = fake if fake is not None else FakeDinero()
     logging.getLogger("uvicorn.error").addFilter(_QUIET_DROPS)
     # Every path goes to the door: no Starlette route (its ``{path:path}`` pattern stops
     # at a newline, so an encoded %0A in a path got Starlette's own plain-text 404).
     app = Starlette()
-    app.router.default = _Door(fake, request_log)
+    app.router.default = _Door(fake, request_log, access if access is not None else ControlAccess())
     app.state.fake = fake
     return app
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import secrets
 import shlex
 import signal
 import socket
@@ -20,12 +21,16 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .control import SCENARIOS
+from .control_access import ControlAccess, is_loopback
 from .options import DEFAULT_VISMA_USER_EMAIL, ONE_TIME, REUSE, SERVE_DEFAULTS, DineroOptions
 from .ratelimit import parse_rate_limit
 from .request_log import ConsoleWriter, RequestLog, wants_colour
 from .world import World
 
 ENV_PREFIX = "FAKE_DINERO_"
+SHUTDOWN_SECONDS = 5
+"""How long a stop waits for open requests (a client stuck mid-body, a long latency fault)
+before it cuts them; the snapshot of --export-on-exit is written either way."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -222,6 +227,20 @@ def build_parser() -> argparse.ArgumentParser:
         "write a snapshot of the state to FILE when the server stops",
         parse=_writable_file, metavar="FILE",
     )  # fmt: skip
+    control = serve.add_argument_group(
+        "control plane", "who may call /_fake/ over HTTP (reset, seed, state, faults, journal)"
+    )
+    _option(
+        control, "--allowed-host", "ALLOWED_HOSTS", [],
+        "a Host name the control plane answers for besides loopback names and --host, repeatable "
+        "(the variable takes several, space-separated; '*' allows any)",
+        parse=_uris, shown="none", action="append", metavar="NAME",
+    )  # fmt: skip
+    _option(
+        control, "--control-token", "CONTROL_TOKEN", None,
+        "a token every control call must send in X-Fake-Dinero-Token; made up at start when --host is not loopback",
+        parse=_text, metavar="TOKEN",
+    )  # fmt: skip
     log = serve.add_argument_group("request log", "one line per request on standard output")
     _option(log, "--quiet", "QUIET", False, "log no requests", parse=_flag, shown="off",
             action=argparse.BooleanOptionalAction)  # fmt: skip
@@ -352,6 +371,15 @@ def request_log(args: argparse.Namespace) -> RequestLog | None:
     )
 
 
+def control_access(args: argparse.Namespace) -> ControlAccess:
+    """The control plane's rules for this server: a token is needed (the one given, or a
+    new random one) whenever the server listens beyond this machine."""
+    token = args.control_token
+    if token is None and not is_loopback(args.host):
+        token = secrets.token_urlsafe(18)
+    return ControlAccess.for_server(args.host, tuple(args.allowed_host), token)
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -387,10 +415,13 @@ def serve(args: argparse.Namespace) -> int:
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets=sockets)
             if self.started:  # serving, and Ctrl-C / SIGTERM now stop it cleanly
-                print(banner(args, port), file=say, flush=True)
+                print(banner(args, port, access), file=say, flush=True)
 
     log = request_log(args)
-    config = uvicorn.Config(create_app(fake, log), log_level="warning", lifespan="off")
+    access = control_access(args)
+    config = uvicorn.Config(
+        create_app(fake, log, access), log_level="warning", lifespan="off", timeout_graceful_shutdown=SHUTDOWN_SECONDS
+    )
     # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the
     # signal to the handler that was there before it; make that handler a
     # quiet one so a requested stop ends with status 0.
@@ -410,7 +441,7 @@ def _stop_requested(signum: int, frame: object) -> None:
     """The stop was asked for and uvicorn has already served it."""
 
 
-def banner(args: argparse.Namespace, port: int) -> str:
+def banner(args: argparse.Namespace, port: int, access: ControlAccess | None = None) -> str:
     host = f"[{args.host}]" if ":" in args.host else args.host
     base = f"http://{host}:{port}"
     token_url = f"{base}/dineroapi/oauth/token"
@@ -452,9 +483,24 @@ def banner(args: argparse.Namespace, port: int) -> str:
             f"  TOKEN=$({get_token} | {extract})",
             f'  curl -s -H "Authorization: Bearer $TOKEN" {base}/v1/{args.org_id}/contacts',
             *visma,
+            *_control_lines(args, access),
             "Stop with Ctrl-C.",
         ]
     )
+
+
+def _control_lines(args: argparse.Namespace, access: ControlAccess | None) -> list[str]:
+    if access is None:
+        return []
+    hosts = "any" if "*" in access.allowed_hosts else ", ".join(sorted(access.allowed_hosts))
+    lines = ["Control plane (/_fake/: reset, seed, state, faults, journal):", f"  answers for   {hosts}"]
+    if access.token is not None:
+        lines += [f"  token         {access.token}", "  send it in    X-Fake-Dinero-Token"]
+    if not is_loopback(args.host):
+        lines.append(
+            f"  warning       listening on {args.host}: other machines can reach the API with the credentials above"
+        )
+    return lines
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,6 +12,7 @@ from types import TracebackType
 import uvicorn
 
 from .asgi import create_app
+from .control_access import ControlAccess
 from .fake import FakeDinero
 
 
@@ -32,7 +33,9 @@ def listening_socket(host: str) -> socket.socket:
 class LiveServer:
     """``with LiveServer(fake) as server: requests.get(server.base_url + ...)``."""
 
-    def __init__(self, fake: FakeDinero, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, fake: FakeDinero, host: str = "127.0.0.1", port: int = 0, access: ControlAccess | None = None
+    ) -> None:
         self.fake = fake
         self.host = host
         self._socket = listening_socket(host)
@@ -46,7 +49,8 @@ class LiveServer:
                 await super().startup(sockets=sockets)
                 ready.set()
 
-        config = uvicorn.Config(create_app(fake), log_level="warning", lifespan="off")
+        access = access if access is not None else ControlAccess.for_server(host)
+        config = uvicorn.Config(create_app(fake, access=access), log_level="warning", lifespan="off")
         self._server = Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, name="fake-dinero", daemon=True

@@ -19,7 +19,7 @@ import pytest
 
 from fake_dinero import FakeDinero
 from fake_dinero.cli import banner as render_banner
-from fake_dinero.cli import build_parser, build_world, main
+from fake_dinero.cli import build_parser, build_world, control_access, main
 from fake_dinero.domain.documents import SALES
 from fake_dinero.world import DEFAULT_VISMA_CLIENT_ID, DEFAULT_VISMA_CLIENT_SECRET, DEFAULT_VISMA_REDIRECT_URI
 
@@ -347,3 +347,22 @@ def test_serve_log_json_writes_json_lines() -> None:
             client.get("/v1/123456/contacts")
         line = json.loads(console.read_until(lambda line: "/contacts" in line)[-1])
     assert (line["method"], line["path"], line["status"], line["control"]) == ("GET", "/v1/123456/contacts", 401, False)
+
+
+def test_serve_on_loopback_needs_no_control_token() -> None:
+    access = control_access(build_parser().parse_args(["serve"]))
+    assert access.token is None
+
+
+def test_serve_beyond_loopback_makes_up_a_control_token() -> None:
+    first, second = (control_access(build_parser().parse_args(["serve", "--host", "0.0.0.0"])) for _ in range(2))
+    assert first.token and second.token and first.token != second.token
+
+
+def test_serve_answers_the_control_plane_only_with_its_token() -> None:
+    with running("--control-token", "s3cret", "--allowed-host", "fake-dinero") as (_, banner):
+        assert field(banner, "token") == "s3cret"
+        assert "fake-dinero" in banner.split("answers for")[1].splitlines()[0]
+        base = field(banner, "base URL")
+        assert httpx.get(f"{base}/_fake/state").status_code == 401
+        assert httpx.get(f"{base}/_fake/clock", headers={"X-Fake-Dinero-Token": "s3cret"}).status_code == 200

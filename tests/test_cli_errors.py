@@ -102,7 +102,7 @@ def test_every_bad_environment_variable_is_refused_when_serving() -> None:
 def test_every_serve_option_shows_its_default_and_its_environment_variable() -> None:
     serve = build_parser()._subparsers._group_actions[0].choices["serve"]  # type: ignore[union-attr]
     options = [action for action in serve._actions if action.dest != "help"]
-    assert len(options) == 22
+    assert len(options) == 24
     for action in options:
         assert action.help is not None and "(default: " in action.help, action.option_strings
         assert f"env FAKE_DINERO_{action.from_env.variable[len('FAKE_DINERO_'):]})" in action.help  # type: ignore[attr-defined]

@@ -41,6 +41,7 @@ from schemathesis.specs.openapi.checks import (
 
 from fake_dinero import FakeDinero, Settings, World
 from fake_dinero.asgi import create_app
+from fake_dinero.control_access import ControlAccess
 from fake_dinero.auth import issue_legacy_token
 from fake_dinero.contracts import upstream
 from fake_dinero.route_table import ROUTE_TABLE
@@ -62,7 +63,9 @@ fake = FakeDinero(
     World.with_demo(seed=3, settings=Settings(rate_limit=None, ledger_post_seconds=0), contacts=3, products=3)
 )
 fake.world.add_demo_connect()
-app = create_app(fake)
+# schemathesis calls the app as "testserver"; the control plane's own access rules are
+# tested in test_control_access.py.
+app = create_app(fake, access=ControlAccess(frozenset({"testserver"})))
 token = issue_legacy_token(fake.world, int(ORGANIZATION), fake.world.clients["fake-dinero-client"]).token
 fake.control.set_baseline()  # so a reset keeps the token
 
