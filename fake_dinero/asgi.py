@@ -16,6 +16,7 @@ from starlette.types import Receive, Scope, Send
 
 from .control_access import ControlAccess
 from .control_http import DELIVER_WEBHOOKS
+from .errors import LIMIT_EXCEEDED, DineroError
 from .fake import CONTROL_PREFIX, FakeDinero
 from .http import ApiRequest, ApiResponse, json_response
 from .journal import JournalEntry
@@ -25,7 +26,46 @@ POLL_SECONDS = 0.2
 """While deliveries wait for a retry, how often (real time) the sender looks whether the
 fake's clock has reached one: the clock may be moved from Python, with no request."""
 
+MAX_BODY_BYTES = 10 * 1024 * 1024
+"""The largest request body the live server reads: above Dinero's 6 MB file limit (so an
+upload over it still gets Dinero's own 413 from the files rules, with the multipart
+framing around it), far above any JSON body. A larger one is refused before it is read."""
+
 _log = logging.getLogger("fake_dinero.webhooks")
+
+
+class BodyTooLarge(Exception):
+    """The request's body is longer than ``MAX_BODY_BYTES``."""
+
+
+async def read_body(scope: Scope, receive: Receive, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request's body, refused (``BodyTooLarge``) as soon as it is known to be over
+    ``limit``: by its Content-Length before a byte is read, or while it streams in."""
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _too_large() -> ApiResponse:
+    error = DineroError(
+        413, LIMIT_EXCEEDED, "Limit Exceeded",
+        {"body": f"The request body is over {MAX_BODY_BYTES} bytes, more than any Dinero operation takes."},
+    )  # fmt: skip
+    return json_response(error.body(), 413, {"connection": "close"})
 
 
 class ConnectionDropped(Exception):
@@ -68,6 +108,11 @@ class _Door:
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
+        try:
+            body = await read_body(scope, receive)
+        except BodyTooLarge:
+            await self._answer(send, _too_large())
+            return
         api_request = ApiRequest(
             method=request.method,
             # The scope's own path: request.url goes through urllib, which drops
@@ -75,7 +120,7 @@ class _Door:
             path=scope["path"],
             query_string=scope["query_string"].decode("latin-1"),
             headers={key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]},
-            body=await request.body(),
+            body=body,
             scheme=request.url.scheme,
         )
         if f"{scope['path']}/"[:7].lower() == CONTROL_PREFIX:
