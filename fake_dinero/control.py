@@ -18,7 +18,7 @@ from .domain import webhooks
 from .errors import validation_error
 from .formats import render_datetime
 from .seeding import seed_organization
-from .snapshot import WorldState, capture, export_world, import_world, restore
+from .snapshot import WorldState, capture, export_world, import_world, restore, write_snapshot
 from .year_of_trade import book_year, require_year_possible
 
 if TYPE_CHECKING:
@@ -130,9 +130,10 @@ class Control:
 
     @_locked
     def export(self, path: str | Path | None = None) -> dict[str, Any]:
+        """The snapshot; written to ``path`` too, whole or not at all (``write_snapshot``)."""
         document = export_world(self.world)
         if path is not None:
-            Path(path).write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+            write_snapshot(path, document)
         return document
 
     @_locked
