@@ -23,6 +23,7 @@ import argparse
 import gc
 import io
 import itertools
+import os
 import statistics
 import subprocess
 import sys
@@ -469,12 +470,66 @@ def request_log_cost(fake: FakeDinero, path: str, headers: dict[str, str], calls
     return max(0.0, with_log - alone), alone
 
 
+def resident_bytes() -> int:
+    """This process's resident memory now (Linux's /proc), or its peak where there is no /proc."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def soak_lines(requests: int) -> list[str]:
+    """Memory before, halfway and after ``requests`` calls into one fake in-process: reads
+    with a token, calls without one and calls to paths Dinero does not have, each journaled.
+    What the fake keeps per call is bounded, so the figures stay flat."""
+    from fake_dinero import FakeDinero, Settings, World
+    from fake_dinero.auth import issue_legacy_token
+    from fake_dinero.http import ApiRequest
+
+    fake = FakeDinero(World.with_demo(settings=Settings(rate_limit=None), contacts=5, products=5))
+    token = issue_legacy_token(fake.world, 123456, fake.world.clients["fake-dinero-client"]).token
+    bearer = {"authorization": f"Bearer {token}"}
+    calls = [
+        ApiRequest("GET", "/v1/123456/contacts", headers=bearer),
+        ApiRequest("GET", "/v1/123456/products", query_string="pageSize=2", headers=bearer),
+        ApiRequest("GET", "/v1/123456/contacts"),
+        ApiRequest("GET", "/v1/123456/contactz", headers=bearer),
+    ]
+    gc.collect()
+    marks = [resident_bytes()]
+    started = time.perf_counter()
+    for index in range(requests):
+        fake.deliver(calls[index % len(calls)])
+        if index + 1 == requests // 2:
+            gc.collect()
+            marks.append(resident_bytes())
+    seconds = time.perf_counter() - started
+    gc.collect()
+    marks.append(resident_bytes())
+    start, half, end = (mark / 2**20 for mark in marks)
+    return [
+        f"soak: {requests:,} calls in-process in {seconds:.1f} s, journal {len(list(fake.journal))} kept",
+        f"resident memory at start:                      {start:8.1f} MB",
+        f"resident memory halfway:                       {half:8.1f} MB",
+        f"resident memory at the end:                    {end:8.1f} MB   end / halfway: {end / half:.3f}",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000, help="calls per timing run")
     parser.add_argument("--invoices", type=int, default=1000, help="invoices booked and paid for the books figures")
     parser.add_argument("--import-runs", type=int, default=5, help="interpreter starts per import timing")
+    parser.add_argument("--soak", type=int, default=0, metavar="N",
+                        help="only the soak test: memory over N calls into one fake (e.g. 1000000)")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.soak:
+        for line in soak_lines(args.soak):
+            print(line, flush=True)
+        return 0
 
     for line in call_lines(args.calls, max(args.import_runs, 1)):
         print(line, flush=True)
