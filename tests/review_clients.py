@@ -297,7 +297,9 @@ def bad_deprecated(client: Integration) -> None:
     client.send("POST", f"/v1.1/{ORG}/ledgeritems", json=[{"Amount": 100, "AccountNumber": BANK}])
 
 
-MISBEHAVIOURS: dict[str, Callable[[Integration], None]] = {
+Misbehaviour = Callable[[Integration], None]
+
+MISBEHAVIOURS: dict[str, Misbehaviour] = {
     "rate.429-hammered": bad_hammering,
     "rate.burst-over-limit": bad_burst,
     "rate.429-received": bad_burst,
@@ -320,7 +322,7 @@ MISBEHAVIOURS: dict[str, Callable[[Integration], None]] = {
 """Each finding id and the misbehaviour that earns it."""
 
 
-def misbehave(fake: FakeDinero, *behaviours: Callable[[Integration], None]) -> None:
+def misbehave(fake: FakeDinero, *behaviours: Misbehaviour) -> None:
     """Log in once, then do each of ``behaviours`` (all of them when none are given), an hour
     apart with a fresh token, so one does not run into the next."""
     client = Integration(fake)

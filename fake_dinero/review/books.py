@@ -168,7 +168,7 @@ def own_invoices(calls: Sequence[Exchange], thresholds: Thresholds) -> list[Find
             evidence.append(Evidence(payment.at, payment.line(), "paid in full on the invoice's date"))
         summary = (f"{len(pairs)} invoice(s) of organization {organization} booked and paid in full at once by an "
                    "integration that uploads files: invoiced outside Dinero?")
-        findings.append(finding(OWN_INVOICE, summary, evidence, len(pairs), thresholds.max_evidence * 2,
+        findings.append(finding(OWN_INVOICE, summary, evidence, len(pairs), thresholds.max_evidence,
                                 organization_id=organization))
     return findings
 

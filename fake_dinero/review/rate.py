@@ -90,14 +90,15 @@ def bursts(calls: Sequence[Exchange], thresholds: Thresholds) -> list[Finding]:
             continue
         inside = mine[best_start: best_start + best]
         over = inside[limit]
-        evidence = (
+        evidence = [
             Evidence(inside[0].at, inside[0].line(), f"the first of {best} calls within {window:g} s"),
             Evidence(over.at, over.line(), f"call {limit + 1} within {window:g} s: over the limit of {limit}"),
             Evidence(inside[-1].at, inside[-1].line(), f"the last of the {best}"),
-        )
+        ]
         summary = (f"{best} calls within {window:g} s for {_who(key)} "
                    f"({clock_time(inside[0].at)} to {clock_time(inside[-1].at)}); Dinero admits {limit}")
-        findings.append(Finding(RATE_BURST, summary, evidence, best, organization_id=key[0], client_id=key[1]))
+        findings.append(finding(RATE_BURST, summary, evidence, best, thresholds.max_evidence,
+                                organization_id=key[0], client_id=key[1]))
     return findings
 
 

@@ -70,7 +70,7 @@ def render_text(review: Review) -> str:
         quiet = _quiet(review)
         if quiet:
             lines += ["", *textwrap.wrap("Found nothing: " + ", ".join(check.id for check in quiet), WIDTH,
-                                         subsequent_indent="  ")]
+                                         subsequent_indent="  ", break_on_hyphens=False)]
     if review.dropped:
         lines += ["", _dropped(review)]
     return "\n".join(lines)

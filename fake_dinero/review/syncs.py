@@ -127,7 +127,7 @@ def n_plus_one(calls: Sequence[Exchange], thresholds: Thresholds) -> list[Findin
                         *evidence_of(items)]
             summary = (f"{len(items)} GETs of single items the answer of GET {listing.path} at "
                        f"{clock_time(listing.at)} already held")
-            findings.append(finding(N_PLUS_ONE, summary, evidence, len(items), thresholds.max_evidence + 1,
+            findings.append(finding(N_PLUS_ONE, summary, evidence, len(items), thresholds.max_evidence,
                                     organization_id=organization, client_id=client))
     return findings
 
