@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fake_dinero import FakeDinero
-from fake_dinero.cli import main
 from fake_dinero.snapshot import SnapshotError, write_snapshot
 
+from .cli_calls import fake_dinero
 from .support import BASE_URL, ORG, FakeTransport, bearer, dinero_error, get_token
 
 CONTACTS = f"/v1/{ORG}/contacts"
@@ -264,14 +264,14 @@ def test_a_refused_import_keeps_the_last_loaded_snapshot_as_the_reset_point(
     assert contact_names(api) == ["Indlæst ApS"]
 
 
-def test_a_refused_import_file_is_one_line_naming_the_place(
-    fake: FakeDinero, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_serve_refuses_a_bad_import_file_in_one_line_naming_the_place(fake: FakeDinero, tmp_path: Path) -> None:
     document = fake.control.export()
-    del document["clients"]
+    document["organizations"][0]["version"] = "x"
     (tmp_path / "state.json").write_text(json.dumps(document), encoding="utf-8")
-    assert main(["serve", "--import", str(tmp_path / "state.json")]) == 2
-    assert capsys.readouterr().err == f"fake-dinero serve: --import {tmp_path / 'state.json'}: clients: missing\n"
+    result = fake_dinero("serve", "--port", "0", "--import", "state.json", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    assert result.stderr.startswith("fake-dinero serve: --import state.json: organizations[0].version: ")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_a_visma_connect_config_with_one_bad_client_adds_none(fake: FakeDinero) -> None:
