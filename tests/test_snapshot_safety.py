@@ -89,7 +89,6 @@ def test_a_disk_that_fills_up_mid_write_leaves_the_old_snapshot(
 
 
 @posix_only
-@pytest.mark.xfail(strict=True, reason="Control.export still writes in place; it must call snapshot.write_snapshot")
 def test_export_on_a_disk_that_fills_up_mid_write_leaves_the_old_snapshot(fake: FakeDinero, tmp_path: Path) -> None:
     target = tmp_path / "state.json"
     fake.control.export(target)
