@@ -63,7 +63,7 @@ class FakeDinero:
 
         self.world = world
         self.faults = Faults(world.seed)
-        self.journal = Journal()
+        self.journal = Journal(world.settings.journal_entries, world.settings.journal_body_bytes)
         self.webhooks = WebhookSender(self)
         self.control = Control(self)
 

@@ -25,6 +25,7 @@ from . import seed_data
 from .clock import Clock
 from .domain.chart import seed_chart
 from .domain.years import seed_years
+from .journal import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ENTRIES
 from .options import (  # noqa: F401 - the defaults, where the world's users look for them
     DEFAULT_API_KEY,
     DEFAULT_CLIENT_ID,
@@ -62,6 +63,10 @@ class Settings:
     ledger_post_seconds: float = 0.1
     """How long Dinero works on one post of ledger items; another post for the same
     organization within this time on the fake's clock is refused (400/70). 0: never."""
+    journal_entries: int | None = DEFAULT_MAX_ENTRIES
+    """Calls the journal keeps (the newest); ``None`` keeps every one."""
+    journal_body_bytes: int | None = DEFAULT_MAX_BODY_BYTES
+    """Bytes of each request and answer body the journal keeps; ``None`` keeps them whole."""
     deterministic_secrets: bool = False
     """Draw token material (access and refresh tokens, authorization codes, JTIs, the
     legacy signing key, generated API keys) from the seed too, so two fakes with the same

@@ -12,7 +12,7 @@ from fake_dinero import Clock, FakeDinero
 from fake_dinero.http import ApiRequest, ApiResponse
 from fake_dinero.journal import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ENTRIES, FilterError, Journal
 from fake_dinero.live import LiveServer
-from fake_dinero.world import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, World
+from fake_dinero.world import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, Settings, World
 
 from .support import ORG, START, dinero_error, get_token
 
@@ -416,3 +416,11 @@ def test_a_control_query_refuses_an_unknown_parameter_naming_the_known_ones(api:
     errors = dinero_error(api.get(path, params={"org": ORG}), 400, 42)["validationErrors"]
     assert "organizationId" in errors["org"]
 
+
+
+def test_the_journals_bounds_are_settings_of_the_world() -> None:
+    fake = FakeDinero(World.with_demo(settings=Settings(journal_entries=2, journal_body_bytes=10)))
+    for _ in range(3):
+        fake.deliver(ApiRequest("POST", "/v1/organizations", body=b'{"Name": "a long body"}'))
+    assert (len(list(fake.journal)), fake.journal.dropped) == (2, 1)
+    assert "[cut: 23 bytes in all, the first 10 kept]" in fake.journal.entries[-1].request_body
