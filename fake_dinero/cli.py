@@ -341,7 +341,7 @@ def build_world(args: argparse.Namespace) -> World:
     if args.connect_config:
         try:
             world.load_connect_config(args.connect_config)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError) as exc:
             raise BadFile("--connect-config", args.connect_config, exc) from exc
     return world
 
@@ -394,7 +394,7 @@ def serve(args: argparse.Namespace) -> int:
         if args.import_file:
             try:
                 fake.control.import_(args.import_file)
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+            except (OSError, ValueError) as exc:
                 raise BadFile("--import", args.import_file, exc) from exc
     except BadFile as exc:
         print(f"fake-dinero serve: {exc}", file=sys.stderr)

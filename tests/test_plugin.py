@@ -340,7 +340,7 @@ import httpx
 from hypothesis import given, settings, strategies as st
 
 
-@settings(max_examples=30, database=None)
+@settings(max_examples=30, database=None, deadline=None)
 @given(name=st.text(min_size=1, max_size=20).filter(str.strip))
 def test_each_example_starts_empty(fresh_dinero, name):
     with fresh_dinero() as dinero:
