@@ -20,11 +20,12 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .call import Call
+from .clock import clock_state, restore_clock
 from .control import SCENARIOS, Control
 from .domain import webhooks
 from .errors import DineroError, validation_error
 from .faults import FaultKind
-from .formats import parse_lenient_datetime, render_datetime
+from .formats import OutOfRange, check_date, date_range_text, parse_lenient_datetime, render_datetime, shown
 from .http import ApiResponse, json_response
 from .journal import FilterError
 from .models import Bool, DineroModel, Int, parse_json_body
@@ -50,7 +51,7 @@ def folded(name: str) -> str:
 
 
 def unknown_key(name: str, known: list[str]) -> DineroError:
-    message = f"'{name}' is not a key here; use one of: {', '.join(known)} (camelCase or snake_case)."
+    message = f"'{shown(name)}' is not a key here; use one of: {', '.join(known)} (camelCase or snake_case)."
     return validation_error({name: message}, message)
 
 
@@ -102,7 +103,7 @@ def query_int(params: dict[str, str], name: str) -> int | None:
     try:
         return int(raw.strip())
     except ValueError:
-        raise validation_error({name: f"The value '{raw}' is not a valid integer."}) from None
+        raise validation_error({name: f"The value '{shown(raw)}' is not a valid integer."}) from None
 
 
 class SeedRequest(ControlBody):
@@ -157,11 +158,16 @@ def _clock(control: Control) -> dict[str, Any]:
     return {"now": render_datetime(control.now()), "frozen": control.world.clock.frozen}
 
 
-def _moment(text: str, name: str) -> datetime:
+def _moment(text: str | None, name: str) -> datetime | None:
+    if text is None:
+        return None
     try:
         return parse_lenient_datetime(text)
+    except OutOfRange as exc:
+        raise validation_error({name: f"'{shown(text)}': {exc}"}) from None
     except ValueError:
-        raise validation_error({name: f"'{text}' is not a time; use ISO 8601, e.g. 2026-01-31T12:00:00Z."}) from None
+        reason = f"'{shown(text)}' is not a time; use ISO 8601, e.g. 2026-01-31T12:00:00Z."
+        raise validation_error({name: reason}) from None
 
 
 class ControlOperation(DineroModel):
@@ -240,17 +246,23 @@ def clock(call: Call) -> dict[str, Any]:
 def move_clock(call: Call) -> dict[str, Any]:
     """Freeze (optionally at a time), unfreeze, set or advance the fake's clock."""
     control, body = call.fake.control, call.body(ClockRequest)
+    at, moment = _moment(body.at, "at"), _moment(body.set, "set")
+    before = clock_state(control.world.clock)
     try:
         if body.freeze:
-            control.freeze(_moment(body.at, "at") if body.at else None)
+            control.freeze(at)
         if body.unfreeze:
             control.unfreeze()
-        if body.set:
-            control.set_time(_moment(body.set, "set"))
+        if moment is not None:
+            control.set_time(moment)
         if body.advance:
             control.advance(body.advance)
-    except OverflowError:
-        raise validation_error({"advance": "That would move the clock past the years a datetime can hold."}) from None
+        check_date(control.now().date(), "The clock's new date")
+    except (OverflowError, OutOfRange) as exc:
+        # The clock stays where it was: every stored date and time comes from it.
+        restore_clock(control.world.clock, before)
+        reason = str(exc) if isinstance(exc, OutOfRange) else f"The clock must stay in {date_range_text()}."
+        raise validation_error({"advance": reason}) from None
     return _clock(control)
 
 
@@ -304,7 +316,8 @@ def webhook_deliveries(call: Call) -> list[dict[str, Any]]:
     wanted = params.get("status")
     status = next((known for known in webhooks.STATUSES if wanted and known.lower() == wanted.lower()), None)
     if wanted is not None and status is None:
-        raise validation_error({"status": f"Unknown status '{wanted}'; use one of {', '.join(webhooks.STATUSES)}."})
+        known = ", ".join(webhooks.STATUSES)
+        raise validation_error({"status": f"Unknown status '{shown(wanted)}'; use one of {known}."})
     return call.fake.control.webhook_deliveries(organization_id, status)
 
 
@@ -366,7 +379,8 @@ def journal(call: Call) -> ApiResponse:
     params = query_params(call, *(param.name for param in JOURNAL_FILTERS))
     unrouted = params.get("unrouted")
     if unrouted is not None and unrouted.strip().lower() not in ("true", "false"):
-        raise validation_error({"unrouted": f"The value '{unrouted}' is not valid for unrouted; use true or false."})
+        reason = f"The value '{shown(unrouted)}' is not valid for unrouted; use true or false."
+        raise validation_error({"unrouted": reason})
     journal = call.fake.journal
     try:
         entries = journal.entries(
@@ -449,7 +463,7 @@ def _snake_keys(item: Any, known: tuple[str, ...], section: str) -> Any:
     for key, value in item.items():
         name = names.get(folded(str(key)))
         if name is None:
-            message = f"'{key}' is not a key of Visma Connect {section}; use one of: {', '.join(known)}."
+            message = f"'{shown(key)}' is not a key of Visma Connect {section}; use one of: {', '.join(known)}."
             raise validation_error({f"{section}.{key}": message}, message)
         renamed[name] = value
     return renamed

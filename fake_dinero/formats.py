@@ -5,13 +5,77 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Context, Decimal
+from urllib.parse import quote
 
 _CHANGES_SINCE = re.compile(
-    r"^\s*(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?\s*$",
+    r"^\s*([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,7}))?)?)?"
+    r"\s*(Z|[+-][0-9]{2}:?[0-9]{2})?\s*$",
     re.IGNORECASE,
 )
+
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(9998, 12, 31)
+"""The dates the fake takes: in any date or time a client sends, and for its clock.
+
+.NET's DateTime holds 0001-01-01 to 9999-12-31, but what Dinero accepts beyond its
+accounting years is unknown. The fake keeps a year clear of the end of the calendar
+(where Python's dates end too), so a stored date plus what the fake adds to it (the day
+a purchase turns Overdue, the next reminder, the next accounting year, a 31-day window)
+always fits and every stored row can be listed and rendered; an invoice's payment date,
+which adds any number of days, is checked on its own (``pricing.LATEST_PAYMENT_DATE``).
+It starts at 1900, before any books kept in Dinero, with room before it for the
+day-before arithmetic of reports and statements.
+"""
+
+
+class OutOfRange(ValueError):
+    """A well-formed date or time outside ``EARLIEST_DATE``..``LATEST_DATE``."""
+
+
+def date_range_text() -> str:
+    return f"{EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+
+
+def check_date(day: date, what: str = "The date") -> date:
+    """``day`` if the fake takes it, else ``OutOfRange`` naming the range."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise OutOfRange(f"{what} {day.isoformat()} is outside the dates Dinero takes: use {date_range_text()}.")
+    return day
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A client's value as a message quotes it: cut when long, so an answer says what is
+    wrong without repeating a 5,000-character input back."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[: limit // 2]}... ({len(text)} characters)"
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with a file's name as every client reads it: plain ASCII in
+    ``filename`` (non-ASCII, quotes and control characters replaced: a header holds no
+    others) and the exact name in RFC 5987's ``filename*``."""
+    printable = "".join(char if char.isprintable() else " " for char in filename)
+    fallback = printable.encode("ascii", "replace").decode("ascii")
+    fallback = fallback.replace('"', "'").replace("\\", "_").replace("?", "_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(printable, safe='')}"
+
+
+_PRINTABLE_ASCII = "".join(chr(code) for code in range(0x21, 0x7F))
+
+
+def ascii_uri(iri: str) -> str:
+    """An IRI as the URI a header (``Location``) can carry (RFC 3987 §3.1): every
+    character beyond printable ASCII percent-encoded as UTF-8, the rest (escapes
+    included) kept."""
+    return quote(iri, safe=_PRINTABLE_ASCII)
+
+
+def ordinal_ignore_case(text: str) -> str:
+    """``text`` as .NET's ``StringComparison.OrdinalIgnoreCase`` compares it: each character
+    upper-cased on its own (simple case mapping), so ``ß`` is not ``SS`` and the Kelvin
+    sign is not ``K``, as they are under Python's ``casefold``."""
+    return "".join(upper if len(upper := char.upper()) == 1 else char for char in text)
 
 
 def render_datetime(moment: datetime | None) -> str | None:
@@ -46,7 +110,9 @@ def parse_lenient_datetime(text: str) -> datetime:
     """Parse changesSince as real clients send it: with or without ``Z``,
     an offset or a fraction, or a bare date. Naive values are UTC.
 
-    Raises ValueError for anything else.
+    Raises ValueError for anything else, and ``OutOfRange`` (a ValueError) for a time
+    whose date, as written or in UTC, is outside ``EARLIEST_DATE``..``LATEST_DATE``.
+    Offsets run from -14:00 to +14:00, as .NET's DateTimeOffset allows.
     """
     match = _CHANGES_SINCE.match(text)
     if not match:
@@ -56,12 +122,20 @@ def parse_lenient_datetime(text: str) -> datetime:
     moment = datetime(
         int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0), micro
     )
+    check_date(moment.date(), "Its date")
     if zone and zone.upper() != "Z":
         digits = zone[1:].replace(":", "")
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if offset > _WIDEST_OFFSET:
+            raise ValueError(text)
         zone_info = timezone(offset if zone[0] == "+" else -offset)
-        return moment.replace(tzinfo=zone_info).astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=zone_info).astimezone(timezone.utc)
+        check_date(moment.date(), f"In UTC it is {moment:%Y-%m-%dT%H:%M:%S}; that date")
+        return moment
     return moment.replace(tzinfo=timezone.utc)
+
+
+_WIDEST_OFFSET = timedelta(hours=14)
 
 
 def render_version(counter: int) -> str:

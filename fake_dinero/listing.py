@@ -18,8 +18,8 @@ from pydantic import BaseModel, create_model
 
 from .call import Call
 from .errors import BAD_QUERY_FILTER, LIMIT_EXCEEDED, DineroError, validation_error
-from .formats import parse_lenient_datetime
-from .models import DineroModel
+from .formats import OutOfRange, parse_lenient_datetime, shown
+from .models import INT32, DineroModel
 from .routing import QueryParam
 from .store import Record, Table
 
@@ -103,6 +103,10 @@ def page_window(call: Call, default_page_size: int = DEFAULT_PAGE_SIZE) -> tuple
     outside them, as every paged operation of Dinero's refuses them."""
     page = call.query_int("page", 0)
     page_size = call.query_int("pageSize", default_page_size)
+    for name, value in (("page", page), ("pageSize", page_size)):
+        if not INT32[0] <= value <= INT32[1]:
+            # A .NET int query parameter: a number outside Int32 does not bind at all.
+            raise validation_error({name: f"{name} is a 32-bit whole number, from {INT32[0]} to {INT32[1]}."})
     if page_size > MAX_PAGE_SIZE or page_size < 1:
         raise DineroError(
             400,
@@ -173,7 +177,7 @@ def _sort(call: Call, rules: ListRules, documents: list[dict[str, Any]]) -> None
     keys = {name.lower(): (name, key) for name, key in rules.sorts}
     order = (call.query("sortOrder") or "descending").strip().lower()
     if order not in ("ascending", "descending"):
-        raise validation_error({"sortOrder": f"'{order}' is not a sort order. Use ascending or descending."})
+        raise validation_error({"sortOrder": f"'{shown(order)}' is not a sort order. Use ascending or descending."})
     chosen = []
     for name in (call.query("sort") or rules.default_sort).split(","):
         if not name.strip():
@@ -181,7 +185,7 @@ def _sort(call: Call, rules: ListRules, documents: list[dict[str, Any]]) -> None
         found = keys.get(name.strip().lower())
         if found is None:
             allowed = ", ".join(name for name, _ in rules.sorts)
-            raise validation_error({"sort": f"'{name.strip()}' cannot be sorted on. Use one of: {allowed}."})
+            raise validation_error({"sort": f"'{shown(name.strip())}' cannot be sorted on. Use one of: {allowed}."})
         chosen.append(found)
     for name, key in reversed(chosen):
         documents.sort(key=key, reverse=order == "descending" and name not in rules.fixed_order)
@@ -230,7 +234,7 @@ def parse_query_filter(
         name = allowed.get(field.lower())
         if name is None:
             raise _filter_error(
-                f"'{field}' cannot be filtered on here. Filterable fields: {', '.join(filterable) or 'none'}."
+                f"'{shown(field)}' cannot be filtered on here. Filterable fields: {', '.join(filterable) or 'none'}."
             )
         conditions.append(Condition(field_names.get(name.lower(), name), operator, value.lower()))
     return conditions
@@ -258,14 +262,14 @@ def _parse_clause(clause: str) -> tuple[str, str, str]:
     words = head.split()
     if not quote or len(words) != 2 or not rest.endswith("'"):
         raise _filter_error(
-            f"'{clause}' is not a condition. Write <Field> <operator> '<value>', e.g. Name contains 'Acme'."
+            f"'{shown(clause)}' is not a condition. Write <Field> <operator> '<value>', e.g. Name contains 'Acme'."
         )
     field, operator = words
     if operator.lower() not in ("eq", "contains"):
-        raise _filter_error(f"Unknown operator '{operator}' in '{clause}'. Use eq or contains.")
+        raise _filter_error(f"Unknown operator '{operator}' in '{shown(clause)}'. Use eq or contains.")
     value = rest[:-1]
     if "'" in value.replace("''", ""):
-        raise _filter_error(f"'{clause}' has a stray single quote; write '' for a quote inside a value.")
+        raise _filter_error(f"'{shown(clause)}' has a stray single quote; write '' for a quote inside a value.")
     return field, operator.lower(), value.replace("''", "'")
 
 
@@ -280,9 +284,15 @@ def changed_keys(call: Call, table: Table) -> set[str] | None:
         return None
     try:
         since = parse_lenient_datetime(raw)
+    except OutOfRange as exc:
+        raise validation_error({"changesSince": f"'{shown(raw)}': {exc}"}) from None
     except ValueError:
         raise validation_error(
-            {"changesSince": f"'{raw}' is not a time. Use UTC as YYYY-MM-DDTHH:mm:ssZ, e.g. 2015-08-18T06:36:22Z."}
+            {
+                "changesSince": (
+                    f"'{shown(raw)}' is not a time. Use UTC as YYYY-MM-DDTHH:mm:ssZ, e.g. 2015-08-18T06:36:22Z."
+                )
+            }
         ) from None
     return table.changed_since(since)
 

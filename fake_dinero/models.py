@@ -29,8 +29,8 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import validation_error
-from .formats import render_datetime
+from .errors import DineroError, validation_error
+from .formats import render_datetime, shown
 
 
 class DineroModel(BaseModel):
@@ -93,7 +93,7 @@ def _dotnet_bool(value: Any) -> Any:
         return value != 0
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
-    raise ValueError(f"'{value}' is not a boolean; use true or false.")
+    raise ValueError(f"'{shown(value)}' is not a boolean; use true or false.")
 
 
 def _dotnet_number(value: Any) -> Any:
@@ -107,17 +107,28 @@ def _dotnet_integer(value: Any) -> Any:
     """.NET parses an integer from a string of digits only ("1000", not "1000.0")."""
     value = _dotnet_number(value)
     if isinstance(value, str) and not _INTEGER_TEXT.match(value):
-        raise ValueError(f"'{value}' is not a whole number.")
+        raise ValueError(f"'{shown(value)}' is not a whole number.")
     return value
 
 
-_INTEGER_TEXT = re.compile(r"^\s*[+-]?\d+\s*$")
+_INTEGER_TEXT = re.compile(r"^\s*[+-]?[0-9]+\s*$")
+"""ASCII digits only: .NET's invariant-culture parse takes no other digits (``²``, ``١``)."""
 
 Bool = Annotated[bool, BeforeValidator(_dotnet_bool)]
 """A .NET bool as Newtonsoft binds it."""
 
 Int = Annotated[int, BeforeValidator(_dotnet_integer), Field(json_schema_extra={"format": "int32"})]
-"""A .NET int: a JSON number or a string of digits."""
+"""A .NET int: a JSON number or a string of digits (its range is checked by ``bind``)."""
+
+INT32 = (-(2**31), 2**31 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+"""The ranges of .NET's ``Int32`` (every integer property of Dinero's, unless its
+document says ``format: int64``) and ``Int64``. Newtonsoft refuses a number outside
+its property's range, so ASP.NET answers 400 with the property named."""
+
+MAX_DEPTH = 256
+"""How deep a JSON body may nest: ASP.NET Web API's ``JsonMediaTypeFormatter.MaxDepth``
+default; deeper bodies fail model binding (400), never reach the action."""
 
 AMOUNT_LIMIT = 1e12
 Amount = Annotated[
@@ -157,13 +168,37 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 def parse_json_body(raw: bytes) -> Any:
-    """The JSON document of a request body; an empty body is ``None``."""
+    """The JSON document of a request body; an empty body is ``None``. A body nested
+    deeper than ``MAX_DEPTH`` is refused as ASP.NET refuses it (400/42)."""
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
+        document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise validation_error({"body": f"The request body is not valid JSON: {exc}"}) from None
+    except RecursionError:
+        raise _too_deep() from None
+    if _depth(document) > MAX_DEPTH:
+        raise _too_deep()
+    return document
+
+
+def _too_deep() -> DineroError:
+    reason = f"The request body nests arrays and objects more than {MAX_DEPTH} deep; flatten it."
+    return validation_error({"body": reason})
+
+
+def _depth(document: Any) -> int:
+    """How deep arrays and objects nest in ``document`` (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, level = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def bind(model: type[Model], document: Any) -> Model:
@@ -171,9 +206,11 @@ def bind(model: type[Model], document: Any) -> Model:
     if document is None:
         raise validation_error({"body": "A request body is required."})
     try:
-        return model.model_validate(document)
+        bound = model.model_validate(document)
     except ValidationError as exc:
         raise validation_error(describe_errors(exc)) from None
+    _check_ranges(bound)
+    return bound
 
 
 @cache
@@ -189,9 +226,48 @@ def bind_list(model: type[Model], document: Any) -> list[Model]:
             {"body": f"The body must be a JSON array of {model.__name__} ([{{...}}]), even for one item."}
         )
     try:
-        return _list_of(model).validate_python(document)
+        items = _list_of(model).validate_python(document)
     except ValidationError as exc:
         raise validation_error(describe_errors(exc)) from None
+    _check_ranges(items)
+    return items
+
+
+def _check_ranges(bound: Any) -> None:
+    """Refuse (400/42) any integer in a bound body outside its .NET type's range, naming
+    the property: Dinero's integers are ``Int32`` unless its document says ``int64``.
+    Checked here, once, so no integer property of any body can slip past it."""
+    errors: dict[str, str] = {}
+    _collect_out_of_range(bound, "", INT32, errors)
+    if errors:
+        raise validation_error(errors)
+
+
+def _collect_out_of_range(value: Any, path: str, limits: tuple[int, int], errors: dict[str, str]) -> None:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        low, high = limits
+        if not low <= value <= high:
+            errors.setdefault(path or "body", _range_message(value, limits))
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            wide = INT64 if extra.get("format") == "int64" else INT32
+            _collect_out_of_range(getattr(value, name), f"{path}.{name}" if path else name, wide, errors)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _collect_out_of_range(item, f"{path}[{index}]", limits, errors)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _collect_out_of_range(item, f"{path}.{key}" if path else str(key), limits, errors)
+
+
+def _range_message(value: int | str, limits: tuple[int, int]) -> str:
+    low, high = limits
+    bits = 64 if limits == INT64 else 32
+    shown = value if isinstance(value, str) or abs(value) < 10**30 else f"a {len(str(abs(value)))}-digit number"
+    return f"{shown} is out of range: this is a {bits}-bit whole number, from {low} to {high}."
 
 
 def describe_errors(exc: ValidationError) -> dict[str, str]:
@@ -203,6 +279,11 @@ def describe_errors(exc: ValidationError) -> dict[str, str]:
             message = f"The {path} field is required."
         elif error["type"] == "value_error":
             message = str(error.get("ctx", {}).get("error", error["msg"]))
+        elif error["type"] == "int_parsing_size":
+            message = (
+                f"{shown(error.get('input'))} is too large a number here; "
+                f"use a whole number from {INT32[0]} to {INT32[1]}."
+            )
         elif path == "":
             path, message = "body", f"The request body must be a JSON object ({error['msg']})."
         else:

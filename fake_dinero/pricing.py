@@ -104,6 +104,20 @@ def payment_date(issued: date, condition: str, days: int | None) -> date:
     return issued
 
 
+LATEST_PAYMENT_DATE = date.max - timedelta(days=1)
+"""The last payment date an invoice may have: the day after it, when the invoice turns
+Overdue, is the last day a date can hold."""
+
+
+def payment_date_fits(issued: date, condition: str, days: int | None) -> bool:
+    """Whether the payment date of these terms is ``LATEST_PAYMENT_DATE`` or earlier, so
+    a stored invoice can always render it and the day it turns Overdue."""
+    try:
+        return payment_date(issued, condition, days) <= LATEST_PAYMENT_DATE
+    except OverflowError:
+        return False
+
+
 def in_dkk(amount: Decimal, exchange_rate: Decimal) -> Decimal:
     """An amount in DKK; ``exchange_rate`` is DKK per 100 units, as Dinero states it."""
     return money(amount * exchange_rate / HUNDRED)

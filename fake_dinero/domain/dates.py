@@ -6,6 +6,7 @@ from datetime import date, timezone
 from typing import TYPE_CHECKING
 
 from ..errors import validation_error
+from ..formats import OutOfRange, check_date, shown
 
 if TYPE_CHECKING:
     from ..world import Organization
@@ -18,8 +19,14 @@ def today(organization: Organization) -> date:
 
 
 def parse_date(text: str, name: str) -> date:
-    """Dinero's dates are ``YYYY-MM-DD``; a datetime's date part is accepted."""
+    """Dinero's dates are ``YYYY-MM-DD``; a datetime's date part is accepted. A date
+    outside the range the fake takes (``formats.EARLIEST_DATE``..``LATEST_DATE``) is
+    refused, so every stored date can be rendered and computed with."""
     try:
-        return date.fromisoformat(text.strip()[:10])
+        day = date.fromisoformat(text.strip()[:10])
     except ValueError:
-        raise validation_error({name: f"'{text}' is not a date. Use YYYY-MM-DD, e.g. 2026-03-02."}) from None
+        raise validation_error({name: f"'{shown(text)}' is not a date. Use YYYY-MM-DD, e.g. 2026-03-02."}) from None
+    try:
+        return check_date(day)
+    except OutOfRange as exc:
+        raise validation_error({name: str(exc)}) from None

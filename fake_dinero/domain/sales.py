@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import not_found, validation_error
 from ..formats import money
-from ..pricing import in_dkk, totals
+from ..pricing import LATEST_PAYMENT_DATE, in_dkk, payment_date_fits, totals
 from ..resources.contacts import CONTACTS, DEFAULT_PAYMENT_DAYS
 from ..store import Record
 from .chart import (
@@ -347,6 +347,17 @@ def invoice_trade_offer(organization: Organization, offer_key: str, timestamp: s
     check_timestamp(offer, timestamp)
     source: DocumentData = offer.data
     condition, days = _payment_terms(organization, source.ContactGuid)
+    issued = today(organization)
+    if not payment_date_fits(issued, condition, days):
+        raise validation_error(
+            {
+                "PaymentConditionNumberOfDays": (
+                    f"The contact's PaymentConditionNumberOfDays, {days}, puts the payment date of an "
+                    f"invoice dated {issued.isoformat()} after {LATEST_PAYMENT_DATE.isoformat()}, the last a "
+                    "payment date can be; give the contact fewer days."
+                )
+            }
+        )
     description = source.Description
     if not description or description in OFFER_NAMES:
         description = INVOICE_NAMES[source.Language]
@@ -354,7 +365,7 @@ def invoice_trade_offer(organization: Organization, offer_key: str, timestamp: s
         update={
             "Kind": "Invoice",
             "Description": description,
-            "Date": today(organization),
+            "Date": issued,
             "Status": "Draft",
             "Number": None,
             "PaymentConditionType": condition,

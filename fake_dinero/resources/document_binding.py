@@ -7,6 +7,7 @@ problem is collected so one 400 names them all.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from .. import seed_data
@@ -21,6 +22,8 @@ from ..domain.documents import (
     Kind,
 )
 from ..errors import NO_DOCUMENT_LINES, DineroError, validation_error
+from ..formats import shown
+from ..pricing import LATEST_PAYMENT_DATE, payment_date_fits
 from ..world import Organization
 from .contacts import CONTACTS, DEFAULT_PAYMENT_DAYS, PAYMENT_CONDITIONS
 from .document_models import InvoiceLinesCreateModel
@@ -41,10 +44,10 @@ def bind_document(organization: Organization, kind: Kind, model: Any, base: Docu
     currency = (model.Currency or "DKK").upper()
     rates = {key: value for key, value in seed_data.load("exchange_rates").items() if not key.startswith("_")}
     if currency not in rates:
-        problems["Currency"] = f"'{model.Currency}' is not a currency Dinero knows. Use e.g. DKK, EUR, USD, SEK."
+        problems["Currency"] = f"'{shown(model.Currency)}' is not a currency Dinero knows. Use e.g. DKK, EUR, USD, SEK."
     language = LANGUAGES.get((model.Language or "da-DK").lower())
     if language is None:
-        problems["Language"] = f"'{model.Language}' is not a language. Use da-DK or en-GB."
+        problems["Language"] = f"'{shown(model.Language)}' is not a language. Use da-DK or en-GB."
     contact = _contact(organization, model.ContactGuid, problems)
     if not model.ProductLines:
         what = DOCUMENT_WORDS[kind]
@@ -56,8 +59,8 @@ def bind_document(organization: Organization, kind: Kind, model: Any, base: Docu
         _bind_line(organization, line, f"ProductLines[{index}]", problems)
         for index, line in enumerate(model.ProductLines)
     ]
-    terms = _payment_terms(model, contact, problems) if kind == "Invoice" else {}
     issued = parse_date(model.Date, "Date") if model.Date else today(organization)
+    terms = _payment_terms(model, contact, issued, problems) if kind == "Invoice" else {}
     credit_note_for = getattr(model, "CreditNoteFor", None)
     if credit_note_for is not None:
         _credited_invoice(organization, str(credit_note_for), problems)
@@ -116,7 +119,7 @@ def _bind_line(
     filled in where the client left them out (0 or null)."""
     line_type = LINE_TYPES.get((line.LineType or "Product").lower())
     if line_type is None:
-        problems[f"{where}.LineType"] = f"'{line.LineType}' is not a line type. Use Product or Text."
+        problems[f"{where}.LineType"] = f"'{shown(line.LineType)}' is not a line type. Use Product or Text."
         return DocumentLine(**line.model_dump(mode="json"))
     if line_type == "Text":
         if not line.Description:
@@ -140,7 +143,7 @@ def _bind_line(
         problems[f"{where}.Description"] = "A product line needs a Description or a ProductGuid."
     unit = _UNITS.get((values["Unit"] or "").lower())
     if unit is None:
-        problems[f"{where}.Unit"] = f"'{values['Unit'] or ''}' is not a unit. Use one of: {', '.join(UNITS)}."
+        problems[f"{where}.Unit"] = f"'{shown(values['Unit'] or '')}' is not a unit. Use one of: {', '.join(UNITS)}."
     if entry_account(organization, values["AccountNumber"]) is None:
         problems[f"{where}.AccountNumber"] = (
             f"Account {values['AccountNumber']} is not in the organization's chart of accounts."
@@ -151,16 +154,19 @@ def _bind_line(
     return DocumentLine(**values)
 
 
-def _payment_terms(model: Any, contact: Any, problems: dict[str, str]) -> dict[str, Any]:
+def _payment_terms(model: Any, contact: Any, issued: date, problems: dict[str, str]) -> dict[str, Any]:
     """Invoice terms: the body's, else the contact's, else Netto 8 days.
-    NettoCash and Paid have no number of days."""
+    NettoCash and Paid have no number of days. Terms whose payment date falls
+    outside the dates the fake takes are refused (a stored invoice must always
+    render its PaymentDate)."""
     kind, days = model.PaymentConditionType, model.PaymentConditionNumberOfDays
-    if kind is None and days is None and contact is not None:
+    inherited = kind is None and days is None and contact is not None
+    if inherited:
         kind, days = contact.PaymentConditionType, contact.PaymentConditionNumberOfDays
     condition = CONDITIONS.get((kind or "Netto").lower())
     if condition is None:
         problems["PaymentConditionType"] = (
-            f"'{kind}' is not a payment condition. Use Netto, NettoCash, CurrentMonthOut or Paid."
+            f"'{shown(kind)}' is not a payment condition. Use Netto, NettoCash, CurrentMonthOut or Paid."
         )
         condition = "Netto"
     if condition in ("NettoCash", "Paid"):
@@ -169,6 +175,8 @@ def _payment_terms(model: Any, contact: Any, problems: dict[str, str]) -> dict[s
         days = DEFAULT_PAYMENT_DAYS
     elif days < 0:
         problems["PaymentConditionNumberOfDays"] = "The number of days cannot be negative."
+    else:
+        _check_payment_date(issued, condition, days, inherited, problems)
     return dict(
         PaymentConditionType=condition,
         PaymentConditionNumberOfDays=days,
@@ -176,6 +184,21 @@ def _payment_terms(model: Any, contact: Any, problems: dict[str, str]) -> dict[s
         ReminderInterestRate=model.ReminderInterestRate,
         IsMobilePayInvoiceEnabled=bool(model.IsMobilePayInvoiceEnabled),
         IsPensoPayEnabled=bool(model.IsPensoPayEnabled),
+    )
+
+
+def _check_payment_date(issued: date, condition: str, days: int, inherited: bool, problems: dict[str, str]) -> None:
+    if payment_date_fits(issued, condition, days):
+        return
+    whose = "The contact's PaymentConditionNumberOfDays" if inherited else "PaymentConditionNumberOfDays"
+    fix = (
+        "give the invoice its own PaymentConditionNumberOfDays, or fewer days on the contact"
+        if inherited
+        else "use fewer days"
+    )
+    problems["PaymentConditionNumberOfDays"] = (
+        f"{whose}, {days}, puts the payment date of an invoice dated {issued.isoformat()} after "
+        f"{LATEST_PAYMENT_DATE.isoformat()}, the last a payment date can be; {fix}."
     )
 
 

@@ -12,7 +12,7 @@ from ..domain.chart import account_name
 from ..domain.ledger import ENTRIES, EntryReadModel
 from ..domain.reports import PrimoEntry, entries_between, entry_changes
 from ..errors import validation_error
-from ..formats import money_json, parse_lenient_datetime
+from ..formats import OutOfRange, money_json, parse_lenient_datetime, shown
 from ..routing import QueryParam, Routes
 from ..store import Record
 
@@ -36,8 +36,10 @@ def _moments(call: Call, first: str, last: str) -> tuple[datetime, datetime, tup
             continue
         try:
             moments[name] = parse_lenient_datetime(text)
-        except (ValueError, OverflowError):
-            problems[name] = f"'{text}' is not a date or a date-time. Use YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ."
+        except OutOfRange as exc:
+            problems[name] = f"'{shown(text)}': {exc}"
+        except ValueError:
+            problems[name] = f"'{shown(text)}' is not a date or a date-time. Use YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ."
     if problems:
         raise validation_error(problems)
     return moments[first], moments[last], (texts[first] or "", texts[last] or "")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import parse_qsl, unquote
 
 from python_multipart import MultipartParser
 from python_multipart.exceptions import FormParserError
@@ -23,6 +23,7 @@ from ..call import Call
 from ..domain import files
 from ..domain.files import FILE_STATUSES, FileSavedReadModel, FilteredFileReadModel
 from ..errors import NOT_MULTIPART, DineroError, validation_error
+from ..formats import content_disposition, shown
 from ..http import ApiResponse
 from ..listing import page_window
 from ..routing import QueryParam, Routes
@@ -166,7 +167,7 @@ def upload_attachment_file(call: Call) -> FileSavedReadModel:
 
 
 _EXTENSION_NAME = re.compile(r"^extensions(\[\d*\])?$", re.IGNORECASE)
-_DAY = re.compile(r"^\s*(\d{4})[/-](\d{1,2})[/-](\d{1,2})\s*$")
+_DAY = re.compile(r"^\s*([0-9]{4})[/-]([0-9]{1,2})[/-]([0-9]{1,2})\s*$")
 
 
 def _extensions(call: Call) -> list[str]:
@@ -190,7 +191,7 @@ def _day(call: Call, name: str) -> date | None:
             raise ValueError(raw)
         return date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise validation_error({name: f"'{raw}' is not a date. Use yyyy/MM/dd, e.g. 2026/03/02."}) from None
+        raise validation_error({name: f"'{shown(raw)}' is not a date. Use yyyy/MM/dd, e.g. 2026/03/02."}) from None
 
 
 def _file_status(call: Call) -> str:
@@ -199,12 +200,12 @@ def _file_status(call: Call) -> str:
     if raw is None:
         return "All"
     text = raw.strip()
-    if text.isdigit() and int(text) < len(FILE_STATUSES):
+    if text in {str(number) for number in range(len(FILE_STATUSES))}:
         return FILE_STATUSES[int(text)]
     for status in FILE_STATUSES:
         if status.lower() == text.lower():
             return status
-    raise validation_error({"fileStatus": f"'{raw}' is not a file status. Use All, Used or Unused."})
+    raise validation_error({"fileStatus": f"'{shown(raw)}' is not a file status. Use All, Used or Unused."})
 
 
 @routes.get(
@@ -235,16 +236,10 @@ def list_files(call: Call) -> list[dict[str, Any]]:
     return [files.render_file(call.organization, row) for row in rows[start : start + page_size]]
 
 
-def _disposition(name: str) -> str:
-    """``attachment`` with the file's name: plain ASCII for every client, RFC 5987 for the rest."""
-    fallback = name.encode("ascii", "replace").decode("ascii").replace('"', "'").replace("?", "_")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 @routes.get(PATH + "/{fileGuid}", binary=DOWNLOAD_TYPES)
 def download_file(call: Call) -> ApiResponse:
     """The bytes as uploaded, typed by extension (application/pdf, image/jpeg, image/png,
     image/gif), with the file's name in Content-Disposition."""
     data, content = files.file_content(call.organization, call.params["fileGuid"])
-    headers = {"content-type": files.content_type(data), "content-disposition": _disposition(data.Name)}
+    headers = {"content-type": files.content_type(data), "content-disposition": content_disposition(data.Name)}
     return ApiResponse(200, content, headers)

@@ -39,6 +39,7 @@ from ..errors import (
     DineroError,
     validation_error,
 )
+from ..formats import shown
 from ..listing import changed_keys
 from ..models import Bool, DineroDateTime, DineroModel
 from ..routing import QueryParam, Routes
@@ -177,7 +178,7 @@ def send_email(
     recipients = [address.strip() for address in receiver.replace(";", ",").split(",") if address.strip()]
     bad = [address for address in recipients if "@" not in address or address.startswith("@")]
     if bad or not recipients:
-        raise validation_error({"Receiver": f"'{', '.join(bad) or receiver}' is not an e-mail address."})
+        raise validation_error({"Receiver": f"'{shown(', '.join(bad) or receiver)}' is not an e-mail address."})
     if require_link and mail.Message is not None and LINK not in mail.Message:
         raise validation_error({"Message": f"The message must contain {LINK}, where the link to the PDF goes."})
     attach = mail.AddVoucherAsPdfAttachment if mail.AddVoucherAsPdfAttachment is not None else True
@@ -202,10 +203,11 @@ def check_ean(ean: str | None, where: str = "EanNumber") -> str:
             {where: "An e-invoice goes to an EAN number; add one to the contact."},
         )
     digits = ean.strip()
-    if len(digits) != 13 or not digits.isdigit() or _gs1_check_digit(digits[:12]) != int(digits[12]):
+    well_formed = len(digits) == 13 and digits.isascii() and digits.isdigit()
+    if not well_formed or _gs1_check_digit(digits[:12]) != int(digits[12]):
         raise DineroError(
             400, INVALID_EAN, "Invalid EAN number",
-            {where: f"'{ean}' is not a valid EAN number: 13 digits, the last a GS1 check digit."},
+            {where: f"'{shown(ean)}' is not a valid EAN number: 13 digits, the last a GS1 check digit."},
         )
     return digits
 

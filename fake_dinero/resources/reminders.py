@@ -25,7 +25,7 @@ from ..domain.documents import (
 )
 from ..domain.versions import check_timestamp, timestamp_of
 from ..errors import DineroError, validation_error
-from ..formats import money
+from ..formats import content_disposition, money, shown
 from ..http import ApiResponse
 from ..listing import changed_keys
 from ..models import Bool, DineroModel, Money
@@ -224,7 +224,7 @@ def _target(call: Call, live: bool = False) -> tuple[Record, Record]:
     """The invoice and its reminder ``{id}`` (an int32, else 400/42); another invoice's is 404."""
     guid, raw = call.guid("voucherGuid"), call.params["id"]
     if not re.fullmatch(r"\s*[+-]?[0-9]{1,10}\s*", raw) or not -(2**31) <= int(raw) < 2**31:
-        raise validation_error({"id": f"The value '{raw}' is not valid."})
+        raise validation_error({"id": f"The value '{shown(raw)}' is not valid: a reminder's Id is a whole number."})
     invoice, key = _invoice(call, live), str(int(raw))
     row = call.organization.table(REMINDERS).get(key)
     if row is None or row.parent != guid:
@@ -382,7 +382,7 @@ def _pdf(call: Call, invoice: Record, row: Record, media: str) -> ApiResponse:
         totals=(("Total due" if en else "At betale i alt", _text(amounts["ReminderTotalInclVatAmount"], doc, False)),),
         note=note or None, created=row.updated_at,
     ))
-    return ApiResponse(200, body, {"content-type": media, "content-disposition": f'attachment; filename="{title}.pdf"'})
+    return ApiResponse(200, body, {"content-type": media, "content-disposition": content_disposition(f"{title}.pdf")})
 
 
 @routes.put(BASE + "/{id}", body=ReminderCreateModel, response=ReminderViewModel, integer_params=ID)

@@ -17,7 +17,7 @@ from ..call import Call
 from ..domain.documents import DocumentData, payment_status
 from ..domain.statements import StatementLine, contact_lines, expenses
 from ..errors import CONTACT_WITHOUT_EMAIL, validation_error
-from ..formats import money_json, parse_lenient_datetime
+from ..formats import OutOfRange, content_disposition, money_json, parse_lenient_datetime, shown
 from ..http import ApiResponse
 from ..models import Bool, DineroDateTime, DineroModel, Guid
 from ..pdf import PdfDocument, render_pdf
@@ -82,8 +82,11 @@ def _day(text: str | None, name: str) -> date | None:
         return None
     try:
         parse_lenient_datetime(text)
+    except OutOfRange as exc:
+        raise validation_error({name: f"'{shown(text)}': {exc}"}) from None
     except ValueError:
-        raise validation_error({name: f"'{text}' is not a date-time. Use YYYY-MM-DD or YYYY-MM-DDTHH:mm:ss."}) from None
+        reason = f"'{shown(text)}' is not a date-time. Use YYYY-MM-DD or YYYY-MM-DDTHH:mm:ss."
+        raise validation_error({name: reason}) from None
     return date.fromisoformat(text.strip()[:10])
 
 
@@ -172,7 +175,7 @@ def get_state_of_account_pdf(call: Call) -> ApiResponse:
     """The same entries as a PDF (``application/pdf``)."""
     contact = _contact(call)
     body = render_pdf(_pdf(call, contact, _statement_of_query(call, contact)))
-    headers = {"content-type": "application/pdf", "content-disposition": f'attachment; filename="{TITLE}.pdf"'}
+    headers = {"content-type": "application/pdf", "content-disposition": content_disposition(f"{TITLE}.pdf")}
     return ApiResponse(200, body, headers)
 
 

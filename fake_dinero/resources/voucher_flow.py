@@ -22,6 +22,7 @@ from ..domain.documents import (
 )
 from ..domain.numbering import SALES_SERIES, TRADE_OFFER_SERIES, next_number
 from ..domain.versions import check_timestamp, timestamp_of
+from ..formats import content_disposition
 from ..http import ApiResponse
 from ..pdf import PdfDocument, render_pdf
 from ..store import Record, Table
@@ -98,7 +99,7 @@ def pdf_answer(call: Call, row: Record, media: str = "application/pdf") -> ApiRe
     data: DocumentData = row.data
     name = f"{data.Description or data.Kind} {data.Number}"
     body = render_pdf(document_pdf(call, row))
-    headers = {"content-type": media, "content-disposition": f'attachment; filename="{name}.pdf"'}
+    headers = {"content-type": media, "content-disposition": content_disposition(f"{name}.pdf")}
     return ApiResponse(200, body, headers)
 
 
