@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from ..errors import NOT_FOUND, DineroError, validation_error
+from ..formats import shown
 from ..models import DineroModel, Guid
 from ..store import Collection, Record, Table
 from .documents import SALES, TRADE_OFFERS, Kind, require_kind
@@ -132,7 +133,7 @@ def unbind(organization: Organization, document_guid: str, file_guid: str) -> No
     if row is None or row.deleted:
         raise DineroError(
             404, NOT_FOUND, "Not found",
-            {FILE_GUID: f"The file '{file_guid}' is not attached to the document '{document_guid}'."},
+            {FILE_GUID: f"The file '{shown(file_guid)}' is not attached to the document '{document_guid}'."},
         )
     table.delete(row)
 
@@ -142,7 +143,7 @@ def document_kind(document_type: str) -> Kind:
     kind = DOCUMENT_TYPES.get(document_type.strip().lower())
     if kind is None:
         raise validation_error(
-            {"documentType": f"'{document_type}' is not a document type; use Invoice, TradeOffer or CreditNote."}
+            {"documentType": f"'{shown(document_type)}' is not a document type; use Invoice, TradeOffer or CreditNote."}
         )
     return kind
 

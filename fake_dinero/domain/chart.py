@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from .. import seed_data
 from ..errors import validation_error
+from ..formats import shown
 from ..models import DineroModel, Money
 from ..store import Collection, Record
 
@@ -245,7 +246,7 @@ def create_entry_account(
         )
     if not is_vat_code(organization, vat_code):
         codes = ", ".join(row.data.VatCode for row in organization.table(VAT_TYPES))
-        raise validation_error({"VatCode": f"'{vat_code}' is not a VAT code. Use one of: {codes}."})
+        raise validation_error({"VatCode": f"'{shown(vat_code)}' is not a VAT code. Use one of: {codes}."})
     category, category_name = _category_near(organization, number)
     account = EntryAccountReadModel(
         AccountNumber=number,

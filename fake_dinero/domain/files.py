@@ -32,7 +32,7 @@ from ..errors import (
     LIMIT_EXCEEDED,
     DineroError,
 )
-from ..formats import render_datetime
+from ..formats import render_datetime, shown
 from ..models import DineroDateTime, DineroModel, Guid
 from ..store import Collection, Record
 from .memo import cached
@@ -336,7 +336,7 @@ def upload(organization: Organization, name: str, content: bytes, *, archived: b
             400,
             FILE_NAME_WITHOUT_TYPE,
             "The file name has no file type",
-            {"fileName": f"'{name}' has no extension; name the file with its type, e.g. receipt.pdf."},
+            {"fileName": f"'{shown(name)}' has no extension; name the file with its type, e.g. receipt.pdf."},
         )
     if extension not in CONTENT_TYPES:
         allowed = ", ".join(sorted({kind.upper() for kind in CONTENT_TYPES}))

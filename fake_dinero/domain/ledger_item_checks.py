@@ -18,7 +18,7 @@ from ..errors import (
     DineroError,
     validation_error,
 )
-from ..formats import money
+from ..formats import money, shown
 from ..store import Record
 from .chart import CREDITORS, DEBTORS, is_account, is_vat_code, vat_type
 from .dates import parse_date
@@ -228,7 +228,7 @@ def line_vat_code(organization: Organization, account: int | None, given: str | 
     if given is None:
         return resolve_vat_code(organization, account, None)
     if not is_vat_code(organization, given):
-        raise validation_error({where: f"'{given}' is not a VAT code; use one of vatTypes, or \"none\"."})
+        raise validation_error({where: f"'{shown(given)}' is not a VAT code; use one of vatTypes, or \"none\"."})
     found = vat_type(organization, given)
     return found.VatCode if found is not None else "none"
 
@@ -241,7 +241,10 @@ def payment_side(organization: Organization, voucher_id: str, where: str) -> tup
         if not row.data.Reversal and row.data.AccountNumber in (DEBTORS, CREDITORS):
             return row.data.AccountNumber, row.data.ContactGuid
     raise validation_error(
-        {where: f"'{voucher_id}' is no booked voucher with an amount owing (an invoice, credit note or purchase)."}
+        {
+            where: f"'{shown(voucher_id)}' is no booked voucher with an amount owing "
+            "(an invoice, credit note or purchase)."
+        }
     )
 
 

@@ -49,6 +49,7 @@ from ..errors import (
     DineroError,
     validation_error,
 )
+from ..formats import shown
 from ..store import Record
 from . import sales
 from .dates import today
@@ -348,7 +349,11 @@ def _check_version(row: Record, supplied: str | None, index: int) -> None:
     if supplied.strip() != current:
         raise DineroError(
             400, TIMESTAMP_OUTDATED, "Version outdated",
-            {f"[{index}].Version": f"'{supplied}' is not the item's current Version ('{current}'); read it again."},
+            {
+                f"[{index}].Version": (
+                    f"'{shown(supplied)}' is not the item's current Version ('{current}'); read it again."
+                )
+            },
         )
 
 

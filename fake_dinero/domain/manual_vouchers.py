@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from ..errors import UNKNOWN_ACCOUNT, DineroError, validation_error
-from ..formats import money, money_json
+from ..formats import money, money_json, shown
 from ..models import DineroModel, Guid, Money
 from ..store import Collection, Record
 from .chart import VAT_TYPES, is_account, is_vat_code, vat_rate
@@ -202,7 +202,7 @@ def check_lines(organization: Organization, lines: Sequence[ManualVoucherLine]) 
                 )
             if code is not None and not is_vat_code(organization, code):
                 bad_codes[f"Lines[{index}].{side}VatCode"] = (
-                    f"'{code}' is not a VAT code; use one of GET vatTypes (e.g. U25, I25), \"none\" for no VAT, "
+                    f"'{shown(code)}' is not a VAT code; use one of GET vatTypes (e.g. U25, I25), \"none\" for no VAT, "
                     "or leave it out for the account's own."
                 )
     if unknown:

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from .. import seed_data
 from ..errors import UNKNOWN_ACCOUNT, DineroError, validation_error
-from ..formats import money, money_json
+from ..formats import money, money_json, shown
 from ..models import DineroModel, Guid, Money
 from ..pricing import in_dkk
 from .chart import FIRST_BALANCE_ACCOUNT, VAT_TYPES, is_account, is_vat_code, vat_rate
@@ -93,7 +93,7 @@ def currency_of(given: str | None, problems: dict[str, str], name: str) -> str:
     """A currency key in Dinero's spelling (DKK when none is given)."""
     currency = (given or "DKK").strip().upper()
     if currency not in exchange_rates():
-        problems[name] = f"'{given}' is not a currency Dinero knows. Use e.g. DKK, EUR, USD, SEK."
+        problems[name] = f"'{shown(given)}' is not a currency Dinero knows. Use e.g. DKK, EUR, USD, SEK."
         return "DKK"
     return currency
 
@@ -126,7 +126,7 @@ def stored_lines(
         code = line.VatCode
         if code is not None and (not code.strip() or not is_vat_code(organization, code)):
             problems[f"{at}.VatCode"] = (
-                f"'{code}' is not a VAT code; use one of GET vatTypes (e.g. I25), \"none\" for no VAT, "
+                f"'{shown(code)}' is not a VAT code; use one of GET vatTypes (e.g. I25), \"none\" for no VAT, "
                 "or leave it out for the account's own."
             )
         update: dict[str, object] = {"Amount": money(line.Amount), "VatCode": _spelled(organization, code)}

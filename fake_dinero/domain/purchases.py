@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field
 
 from ..errors import NOT_BOOKED, DineroError, validation_error
+from ..formats import shown
 from ..models import DineroModel, Guid, Money
 from ..store import Collection, Record
 from .chart import CREDITORS, DEPOSIT_ACCOUNTS, deposit_account
@@ -260,7 +261,7 @@ def describe(
     kind = values.purchase_type.strip().lower()
     if kind not in ("cash", "credit"):
         raise validation_error(
-            {"PurchaseType": f"'{values.purchase_type}' is not a purchase type; use cash or credit."}
+            {"PurchaseType": f"'{shown(values.purchase_type)}' is not a purchase type; use cash or credit."}
         )
     cash = kind == "cash"
     currency = currency_of(values.currency_key, problems, "CurrencyKey")
@@ -277,7 +278,7 @@ def describe(
         if values.region_key is not None:
             region = REGIONS.get(values.region_key.strip().lower())
             if region is None:
-                problems["RegionKey"] = f"'{values.region_key}' is not a region; use DK, EU or World."
+                problems["RegionKey"] = f"'{shown(values.region_key)}' is not a region; use DK, EU or World."
     elif values.contact_guid is not None:
         contact = organization.table(CONTACTS).get(values.contact_guid)
         if contact is None or contact.deleted:

@@ -8,7 +8,7 @@ with 400 and code 58.
 from __future__ import annotations
 
 from ..errors import TIMESTAMP_OUTDATED, DineroError
-from ..formats import render_version
+from ..formats import render_version, shown
 from ..store import Record
 
 
@@ -25,5 +25,5 @@ def check_timestamp(row: Record, supplied: str | None) -> None:
     if supplied.strip().upper() != current:
         raise DineroError(
             400, TIMESTAMP_OUTDATED, "Timestamp outdated",
-            {"Timestamp": f"'{supplied}' is not the current Timestamp ('{current}'); get it again and retry."},
+            {"Timestamp": f"'{shown(supplied)}' is not the current Timestamp ('{current}'); get it again and retry."},
         )

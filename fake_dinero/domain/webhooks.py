@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field
 
 from ..errors import validation_error
-from ..formats import render_datetime
+from ..formats import render_datetime, shown
 from ..models import DineroModel
 from ..store import Collection, Record, Table, observe_changes
 
@@ -130,7 +130,7 @@ def require_event(text: str | None) -> str:
     """The known event ``text`` names, or 400/42 naming the ones there are."""
     found = event_id(text)
     if found is None:
-        named = "No EventId was given" if not text else f"There is no webhook event '{text}'"
+        named = "No EventId was given" if not text else f"There is no webhook event '{shown(text)}'"
         raise validation_error(
             {"EventId": f"{named}; use one of {', '.join(EVENTS)} (GET /v1/{{organizationId}}/webhooks/events)."}
         )
@@ -143,7 +143,7 @@ def _require_uri(text: str | None) -> str:
     if not uri:
         problem = "A Uri is required: the absolute http(s) address the events are POSTed to."
     elif parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        problem = f"'{uri}' is not an absolute http or https URI, e.g. https://app.example.dk/dinero/webhook."
+        problem = f"'{shown(uri)}' is not an absolute http or https URI, e.g. https://app.example.dk/dinero/webhook."
     elif len(uri) > MAX_URI_LENGTH:
         problem = f"The Uri is {len(uri)} characters long; at most {MAX_URI_LENGTH} are allowed."
     else:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel
 
 from ..errors import DATE_RANGE_SPANS_YEARS, END_BEFORE_START, NO_ACCOUNTING_YEAR, DineroError
+from ..formats import shown
 from ..models import DineroModel
 from ..store import Collection, Record
 
@@ -91,7 +92,7 @@ def year_named(organization: Organization, name: str) -> AccountingYearData:
         names = ", ".join(year.Name for year in years(organization))
         raise DineroError(
             400, NO_ACCOUNTING_YEAR, "No such accounting year",
-            {"accountingYear": f"'{name}' is not an accounting year of the organization; its years are {names}."},
+            {"accountingYear": f"'{shown(name)}' is not an accounting year of the organization; its years: {names}."},
         )
     return row.data  # type: ignore[no-any-return]
 

@@ -26,6 +26,7 @@ from ..domain.chart import (
 )
 from ..domain.years import ACCOUNTING_YEARS
 from ..errors import validation_error
+from ..formats import shown
 from ..listing import project, resolve_fields
 from ..models import DineroModel, Int
 from ..routing import QueryParam, Routes
@@ -164,6 +165,6 @@ def _category_filter(raw: str | None) -> str | None:
     found = _CATEGORIES_BY_LOWER.get(raw.strip().lower())
     if found is None:
         raise validation_error(
-            {"categoryFilter": f"'{raw.strip()}' is not a category. Use one of: {', '.join(CATEGORIES)}."}
+            {"categoryFilter": f"'{shown(raw.strip())}' is not a category. Use one of: {', '.join(CATEGORIES)}."}
         )
     return found

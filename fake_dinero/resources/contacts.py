@@ -15,6 +15,7 @@ from .. import seed_data
 from ..call import Call
 from ..domain.ledger import party
 from ..errors import not_found, validation_error
+from ..formats import shown
 from ..listing import ListRules, collection_of, list_page
 from ..models import Bool, DineroDateTime, DineroModel, Guid, Int, OptionalGuid
 from ..routing import Routes
@@ -74,7 +75,7 @@ class ContactFields(DineroModel):
     @classmethod
     def _known_country(cls, key: str) -> str:
         if key.upper() not in seed_data.countries_by_key():
-            raise ValueError(f"'{key}' is not a country key. Use a two-letter ISO code such as DK, DE or SE.")
+            raise ValueError(f"'{shown(key)}' is not a country key. Use a two-letter ISO code such as DK, DE or SE.")
         return key.upper()
 
     @field_validator("PaymentConditionType")
@@ -85,13 +86,15 @@ class ContactFields(DineroModel):
         try:
             return PAYMENT_CONDITIONS[kind.lower()]
         except KeyError:
-            raise ValueError(f"'{kind}' is not a payment condition. Use Netto, NettoCash or CurrentMonthOut.") from None
+            reason = f"'{shown(kind)}' is not a payment condition. Use Netto, NettoCash or CurrentMonthOut."
+            raise ValueError(reason) from None
 
     @field_validator("PreferredInvoiceLanguageKey")
     @classmethod
     def _known_language(cls, language: str | None) -> str | None:
         if language is not None and language.lower() not in INVOICE_LANGUAGES:
-            raise ValueError(f"'{language}' is not an invoice language. Use one of {', '.join(INVOICE_LANGUAGES)}.")
+            known = ", ".join(INVOICE_LANGUAGES)
+            raise ValueError(f"'{shown(language)}' is not an invoice language. Use one of {known}.")
         return language.lower() if language else None
 
     @model_validator(mode="after")

@@ -19,6 +19,7 @@ from ..domain.documents import (
     require_kind,
 )
 from ..domain.versions import check_timestamp
+from ..formats import shown
 from ..models import Bool, DineroModel
 from ..routing import Routes
 from .mailouts import check_ean, contact_of, mark_sent, record, require_att_person
@@ -32,7 +33,7 @@ def _payment_mean(value: object) -> object:
     """Enums bind case-insensitively in .NET; an unknown name fails with a hint."""
     if isinstance(value, str):
         if value.lower() not in PAYMENT_MEANS:
-            raise ValueError(f"'{value}' is not a payment mean. Use Domestic, International or FIK.")
+            raise ValueError(f"'{shown(value)}' is not a payment mean. Use Domestic, International or FIK.")
         return PAYMENT_MEANS[value.lower()]
     return value
 Required = Annotated[str, StringConstraints(min_length=1)]

@@ -10,7 +10,7 @@ from pydantic import StringConstraints, field_validator
 from ..call import Call
 from ..domain.chart import account_vat_rate, entry_account
 from ..errors import validation_error
-from ..formats import money_json
+from ..formats import money_json, shown
 from ..listing import ListRules, collection_of, list_page
 from ..models import Amount, DineroDateTime, DineroModel, Guid, Int, Money
 from ..routing import Routes
@@ -50,7 +50,7 @@ class ProductWriteModel(DineroModel):
         try:
             return _UNITS_BY_LOWER[unit.lower()]
         except KeyError:
-            raise ValueError(f"'{unit}' is not a unit. Use one of: {', '.join(UNITS)}.") from None
+            raise ValueError(f"'{shown(unit)}' is not a unit. Use one of: {', '.join(UNITS)}.") from None
 
 
 class ProductData(ProductWriteModel):

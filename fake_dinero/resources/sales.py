@@ -17,6 +17,7 @@ from ..domain.documents import (
     SALES,
 )
 from ..errors import validation_error
+from ..formats import shown
 from ..listing import ListRules, collection_of, list_page
 from ..models import DineroModel, Guid
 from ..routing import QueryParam, Routes
@@ -83,7 +84,7 @@ def _status_filter(call: Call) -> set[str] | None:
         status = _STATUS_NAMES.get(name.strip().lower())
         if status is None:
             raise validation_error(
-                {"statusFilter": f"'{name.strip()}' is not a status. Use any of: {', '.join(STATUSES)}."}
+                {"statusFilter": f"'{shown(name.strip())}' is not a status. Use any of: {', '.join(STATUSES)}."}
             )
         chosen.add(status)
     return chosen or None
