@@ -23,7 +23,7 @@ from .model import SEVERITIES, Check, Evidence, Exchange, Finding, Review, Revie
 from .thresholds import Thresholds
 
 if TYPE_CHECKING:
-    from ..journal import JournalEntry
+    from ..journal import Journal, JournalEntry
 
 __all__ = [
     "BY_ID", "CHECKS", "SEVERITIES", "Check", "Evidence", "Exchange", "Finding", "Review", "ReviewFailed",
@@ -52,14 +52,19 @@ def exchanges(entries: Iterable[JournalEntry | Mapping[str, Any] | Exchange]) ->
 
 
 def review(
-    entries: Iterable[JournalEntry | Mapping[str, Any] | Exchange],
+    entries: Journal | Iterable[JournalEntry | Mapping[str, Any] | Exchange],
     thresholds: Thresholds | None = None,
     *,
     dropped: int = 0,
 ) -> Review:
-    """Every check over ``entries`` (oldest first): ``review(list(fake.journal))``, or the
-    documents ``GET /_fake/journal`` answers. ``dropped`` is how many older calls the journal
-    had let go, which the report mentions since no check can see them."""
+    """Every check over ``entries`` (oldest first): ``review(fake.journal)``, a list of its
+    entries, or the documents ``GET /_fake/journal`` answers. ``dropped`` is how many older
+    calls the journal had let go (a ``Journal`` says so itself), which the report mentions
+    since no check can see them."""
+    from ..journal import Journal
+
+    if isinstance(entries, Journal):
+        dropped = dropped or entries.dropped
     limits = thresholds or Thresholds()
     calls = exchanges(entries)
     order = {check.id: index for index, check in enumerate(CHECKS)}

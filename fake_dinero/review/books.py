@@ -42,7 +42,7 @@ def unused_files(calls: Sequence[Exchange], thresholds: Thresholds) -> list[Find
     uploads = [(call, guid.lower()) for call in calls if (guid := _uploaded_guid(call)) is not None]
     if not uploads:
         return []
-    writes = [(call.index, f"{call.path}?{call.query} {call.body_text()}".lower())
+    writes = [(call.index, f"{call.path}?{call.query} {call.body_text}".lower())
               for call in calls if call.method != "GET" and not call.is_token_call]
     unused: dict[int | None, list[tuple[Exchange, str]]] = defaultdict(list)
     for upload, guid in uploads:

@@ -52,7 +52,7 @@ def repeated(calls: Sequence[Exchange], thresholds: Thresholds) -> list[Finding]
     failing: dict[tuple[str, str, str, str], list[Exchange]] = defaultdict(list)
     for call in calls:
         if 400 <= call.status < 500 and call.status not in (401, 429) and not call.is_token_call:
-            failing[(call.method, call.path.lower(), call.query, call.body_text())].append(call)
+            failing[(call.method, call.path.lower(), call.query, call.body_text)].append(call)
     findings = []
     for (method, _, _, _), same in failing.items():
         if len(same) >= max(thresholds.repeated_failures, 2):

@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl
 
@@ -102,10 +103,14 @@ class Exchange:
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
+    @cached_property
     def body_text(self) -> str:
+        """The request body as one canonical text (kept: several checks compare it)."""
         return as_text(self.request_body)
 
+    @cached_property
     def answer_text(self) -> str:
+        """The answer's body as one canonical text (kept: several checks compare it)."""
         return as_text(self.response_body)
 
     def line(self) -> str:

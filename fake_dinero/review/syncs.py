@@ -109,7 +109,7 @@ def n_plus_one(calls: Sequence[Exchange], thresholds: Thresholds) -> list[Findin
         if operation is None:
             continue
         if operations.is_list(operation) and operations.fields_answer_items(operation):
-            latest[(who, call.path.rstrip("/").lower())] = (call, call.answer_text().lower())
+            latest[(who, call.path.rstrip("/").lower())] = (call, call.answer_text.lower())
             continue
         parent, _, item = call.path.rstrip("/").rpartition("/")
         listed = latest.get((who, parent.lower()))
@@ -144,7 +144,7 @@ def polling(calls: Sequence[Exchange], thresholds: Thresholds) -> list[Finding]:
         worst: list[Exchange] = []
         run: list[Exchange] = []
         for call in same:
-            if run and call.answer_text() != run[-1].answer_text():
+            if run and call.answer_text != run[-1].answer_text:
                 run = []
             run.append(call)
             while (run[-1].at - run[0].at).total_seconds() > window:
