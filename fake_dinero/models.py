@@ -178,7 +178,7 @@ def parse_json_body(raw: bytes) -> Any:
         raise validation_error({"body": f"The request body is not valid JSON: {exc}"}) from None
     except RecursionError:
         raise _too_deep() from None
-    if _depth(document) > MAX_DEPTH:
+    if json_depth(document) > MAX_DEPTH:
         raise _too_deep()
     return document
 
@@ -188,7 +188,7 @@ def _too_deep() -> DineroError:
     return validation_error({"body": reason})
 
 
-def _depth(document: Any) -> int:
+def json_depth(document: Any) -> int:
     """How deep arrays and objects nest in ``document`` (a scalar is 0), without recursion."""
     deepest, stack = 0, [(document, 1)]
     while stack:
