@@ -285,6 +285,9 @@ TOOLS = {
     "contract": (
         "fake_dinero.contracts.suite", "check a Dinero base URL (the fake or a real organization) against the contract"
     ),
+    "review": (
+        "fake_dinero.review.cli", "Dinero's integration review of a fake's journal (--base-url URL or --journal FILE)"
+    ),
 }
 """Commands that are tools of their own module: ``fake-dinero NAME ARGS`` runs ``module.main(ARGS)``."""
 

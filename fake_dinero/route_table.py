@@ -28,6 +28,7 @@ from .resources import (
     tradeoffers,
     webhooks,
 )
+from .review import http as review_http
 from .routing import RouteTable
 
 ROUTE_TABLE = RouteTable(
@@ -36,6 +37,7 @@ ROUTE_TABLE = RouteTable(
         connect.routes,
         connect_session.routes,
         control_http.routes,
+        review_http.routes,
         docs.routes,
         organizations.routes,
         contacts.routes,

@@ -20,6 +20,8 @@ from ..inprocess import InProcessDinero
 from ..journal import Journal
 from ..network_guard import guarded_hosts
 from ..options import DEFAULT_VISMA_USER_EMAIL, DineroOptions
+from ..review import Review, Thresholds
+from ..review import review as review_journal
 from ..world import World
 
 DINERO_API = "https://api.dinero.dk"
@@ -84,6 +86,12 @@ class Dinero:
         """A fresh legacy access token for the organization, without a login call."""
         client = self.world.clients[self.client_id]
         return issue_legacy_token(self.world, self.organization_id, client).token
+
+    def review(self, thresholds: Thresholds | None = None, **changes: Any) -> Review:
+        """Dinero's integration review of this test's calls so far (``fake_dinero.review``):
+        ``dinero.review().assert_clean()`` fails with the report; ``dinero.review(rate_limit=60)``
+        changes a threshold."""
+        return review_journal(self.journal, (thresholds or Thresholds()).replace(changes))
 
     def headers(self) -> dict[str, str]:
         """``Authorization`` for a fresh token, ready for a request."""

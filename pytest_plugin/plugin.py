@@ -30,6 +30,7 @@ from ..options import DineroOptions, OptionError
 if TYPE_CHECKING:
     from ..fake import FakeDinero
     from ..live import LiveServer
+    from ..review.session import SessionReview
     from .handle import Dinero
 
 MARKER_OPTIONS = ("seed", "organization_id", "pro", "rate_limit", "clock_start", "strict", "contacts", "products",
@@ -37,6 +38,9 @@ MARKER_OPTIONS = ("seed", "organization_id", "pro", "rate_limit", "clock_start",
 """What the ``dinero`` marker takes: the options of ``DineroOptions`` a test varies."""
 
 _BASE_OPTIONS = pytest.StashKey[DineroOptions]()
+_REVIEW: pytest.StashKey[SessionReview] = pytest.StashKey()
+_REVIEW_OUTPUT = "dinero_review"
+"""Where an xdist worker hands its share of the session's review to the controller."""
 
 
 def _marker_help() -> str:
@@ -59,12 +63,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="do not fail tests that call Dinero paths the fake does not have",
     )
+    group.addoption(
+        "--dinero-review",
+        action="store_true",
+        default=False,
+        help="review each test's Dinero calls as Dinero's integration review does; one report at the end",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Read the command-line options once, at start: a bad value stops the run with one message."""
     config.addinivalue_line("markers", _marker_help())
     config.stash[_BASE_OPTIONS] = command_line_options(config)
+    if config.getoption("--dinero-review", False):
+        from ..review.session import SessionReview
+
+        config.stash[_REVIEW] = SessionReview()
 
 
 def command_line_options(config: pytest.Config) -> DineroOptions:
@@ -112,6 +126,38 @@ def dinero_options(request: pytest.FixtureRequest) -> DineroOptions:
     return options
 
 
+def _review_calls(request: pytest.FixtureRequest, fake: FakeDinero) -> None:
+    """With --dinero-review, review this test's calls for the session's report."""
+    session = request.config.stash.get(_REVIEW, None)
+    if session is not None:
+        session.add(request.node.nodeid, list(fake.journal), fake.journal.dropped)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its share of the review to the controller."""
+    collected = session.config.stash.get(_REVIEW, None)
+    output = getattr(session.config, "workeroutput", None)
+    if collected is not None and output is not None:
+        output[_REVIEW_OUTPUT] = collected.dump()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The controller takes in a worker's share of the review (pytest-xdist's hook)."""
+    collected = node.config.stash.get(_REVIEW, None)
+    share = getattr(node, "workeroutput", {}).get(_REVIEW_OUTPUT)
+    if collected is not None and share:
+        collected.merge(share)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """The session's one review, at the end (on the controller only, under xdist)."""
+    collected = config.stash.get(_REVIEW, None)
+    if collected is not None and not hasattr(config, "workeroutput"):
+        terminalreporter.write_sep("=", "Dinero integration review")
+        terminalreporter.write_line(collected.render())
+
+
 def _fail_on_unrouted(fake: FakeDinero, options: DineroOptions, where: str) -> None:
     """A strict test fails when its code called Dinero paths the fake does not have."""
     if not options.strict:
@@ -137,6 +183,7 @@ def dinero(request: pytest.FixtureRequest) -> Iterator[Dinero]:
     fake = options.build_fake()
     with InProcessDinero(fake):
         yield in_process_handle(fake, options)
+    _review_calls(request, fake)
     _fail_on_unrouted(fake, options, "https://api.dinero.dk")
 
 
@@ -186,4 +233,5 @@ def dinero_server(request: pytest.FixtureRequest, _dinero_live_server: _Live) ->
         live.options = options
     base_url = live.server.base_url
     yield dinero_handle(live.server.fake, options, base_url, base_url + "/dineroapi/oauth/token", base_url)
+    _review_calls(request, live.server.fake)
     _fail_on_unrouted(live.server.fake, options, base_url)

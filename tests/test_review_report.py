@@ -21,8 +21,6 @@ from fake_dinero.review import http as review_http
 from fake_dinero.review.cli import main
 from fake_dinero.review.report import render, render_json, render_markdown
 from fake_dinero.review.session import SessionReview
-from fake_dinero.route_table import ROUTE_TABLE
-from fake_dinero.routing import Routes, RouteTable
 
 from . import review_clients as clients
 from .support import BASE_URL, START
@@ -30,10 +28,8 @@ from .support import BASE_URL, START
 
 def recorded(*behaviours: clients.Misbehaviour, well: bool = False) -> FakeDinero:
     """A fake whose journal holds what the example clients did: the well-behaved one, or the
-    ``behaviours`` (every misbehaviour when none are given); its routes include the review's."""
-    everything = Routes()
-    everything.operations = [*ROUTE_TABLE.operations, *review_http.routes.operations]
-    fake = FakeDinero(World.with_demo(seed=7, clock=Clock(START)), routes=RouteTable([everything]))
+    ``behaviours`` (every misbehaviour when none are given)."""
+    fake = FakeDinero(World.with_demo(seed=7, clock=Clock(START)))
     with InProcessDinero(fake):
         if well:
             clients.well_behaved(fake)
