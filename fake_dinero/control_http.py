@@ -30,7 +30,7 @@ from .http import ApiResponse, json_response
 from .journal import FilterError
 from .models import Bool, DineroModel, Int, parse_json_body
 from .routing import CONTROL_PREFIX, Operation, QueryParam, Routes, RouteTable
-from .world import ConnectClient
+from .world import ConnectClient, DocumentError
 
 PREFIX = CONTROL_PREFIX
 
@@ -230,9 +230,11 @@ def state(call: Call) -> dict[str, Any]:
 def load_state(call: Call) -> None:
     """Load a snapshot (as GET /_fake/state gives it); it becomes the state a reset returns to."""
     document = parse_json_body(call.request.body)
+    if not isinstance(document, dict):
+        raise validation_error({"body": "Not a fake-dinero snapshot: the document should be a JSON object."})
     try:
-        call.fake.control.import_(document if isinstance(document, dict) else {})
-    except (ValueError, KeyError, TypeError) as exc:
+        call.fake.control.import_(document)
+    except DocumentError as exc:  # anything else is a bug of the fake's: its 500, logged
         raise validation_error({"body": f"Not a fake-dinero snapshot: {exc}"}) from None
 
 
