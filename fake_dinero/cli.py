@@ -9,184 +9,44 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import secrets
 import shlex
 import signal
 import socket
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, NoReturn
+from collections.abc import Sequence
 
 from . import __version__
+from .cli_values import (
+    ENV_PREFIX,
+    Parser,
+    count_value,
+    env_option,
+    flag_value,
+    organization_id_value,
+    port_value,
+    rate_limit_value,
+    readable_file,
+    refresh_token_usage_value,
+    scenario_value,
+    seed_value,
+    text_value,
+    uris_value,
+    writable_file,
+)
 from .control import SCENARIOS
 from .control_access import ControlAccess, is_loopback
-from .options import DEFAULT_VISMA_USER_EMAIL, ONE_TIME, REUSE, SERVE_DEFAULTS, DineroOptions
-from .ratelimit import parse_rate_limit
+from .options import DEFAULT_VISMA_USER_EMAIL, SERVE_DEFAULTS, DineroOptions
 from .request_log import ConsoleWriter, RequestLog, wants_colour
 from .world import World
 
-ENV_PREFIX = "FAKE_DINERO_"
 SHUTDOWN_SECONDS = 5
 """How long a stop waits for open requests (a client stuck mid-body, a long latency fault)
 before it cuts them; the snapshot of --export-on-exit is written either way."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors, and defaults read from ``FAKE_DINERO_*`` only
-    once the command line is parsed: a bad variable is reported like a bad flag,
-    and never stops ``--help`` (which exits before the environment is read)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message}\n")
-
-    def parse_known_args(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
-    ) -> tuple[argparse.Namespace, list[str]]:
-        parsed, extras = super().parse_known_args(args, namespace)
-        for action in self._actions:
-            source: _FromEnv | None = getattr(action, "from_env", None)
-            if source is not None and getattr(parsed, action.dest) is source.not_given:
-                setattr(parsed, action.dest, source.value(self))
-        return parsed, extras
-
-
-_NOT_GIVEN = object()
-"""The default of a ``serve`` option until the environment, or its own default, fills it."""
-
-
-class _FromEnv:
-    """Where an option not given on the command line gets its value: ``FAKE_DINERO_<NAME>``
-    (an empty variable counts as unset), else ``default``."""
-
-    def __init__(self, name: str, parse: Callable[[str], Any], default: Any, not_given: Any) -> None:
-        self.variable = ENV_PREFIX + name
-        self.parse = parse
-        self.default = default
-        self.not_given = not_given
-
-    def value(self, parser: argparse.ArgumentParser) -> Any:
-        text = os.environ.get(self.variable, "")
-        if not text.strip():
-            return self.default
-        try:
-            return self.parse(text)
-        except (argparse.ArgumentTypeError, ValueError) as exc:
-            parser.error(f"{self.variable}: {exc}")
-
-
-def _option(
-    group: argparse._ActionsContainer,
-    flag: str,
-    env: str,
-    default: Any,
-    help: str,
-    *,
-    parse: Callable[[str], Any] = str,
-    shown: str | None = None,
-    **options: Any,
-) -> argparse.Action:
-    """A ``serve`` option whose help names its default and its environment variable."""
-    shown = shown if shown is not None else ("none" if default is None else str(default))
-    text = f"{help} (default: {shown}; env {ENV_PREFIX}{env})".replace("%", "%%")
-    kind = options.get("action")
-    if kind is None:
-        options["type"] = parse
-    elif kind == "append":
-        options["type"] = _text  # one value per flag; ``parse`` reads the variable
-    not_given = None if kind in ("append", argparse.BooleanOptionalAction) else _NOT_GIVEN
-    action = group.add_argument(flag, default=not_given, help=text, **options)
-    action.from_env = _FromEnv(env, parse, default, not_given)  # type: ignore[attr-defined]
-    return action
-
-
-def _whole(low: int, high: int | None, what: str) -> Callable[[str], int]:
-    """A parser of whole numbers from ``low`` to ``high`` (no upper bound if None)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text.strip())
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < low or (high is not None and value > high):
-            bound = f"{low} to {high}" if high is not None else f"{low} or more"
-            raise argparse.ArgumentTypeError(f"{value} is not {what}; use {bound}")
-        return value
-
-    return parse
-
-
-_port = _whole(0, 65535, "a port")
-_seed = _whole(0, None, "a seed")
-_count = _whole(0, None, "a number of records")
-_organization_id = _whole(1, 2**31 - 1, "an organization id")
-
-
-def _text(text: str) -> str:
-    if not text.strip():
-        raise argparse.ArgumentTypeError("it is empty")
-    return text
-
-
-def _flag(text: str) -> bool:
-    """An on/off environment variable: 1, true, yes or on; 0, false, no or off (any case)."""
-    folded = text.strip().lower()
-    if folded in ("1", "true", "yes", "on"):
-        return True
-    if folded in ("0", "false", "no", "off", ""):
-        return False
-    raise argparse.ArgumentTypeError(f"{text!r} is neither on (1, true, yes, on) nor off (0, false, no, off)")
-
-
-def _rate_limit(text: str) -> int | None:
-    try:
-        return parse_rate_limit(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _scenario(text: str) -> str:
-    if text not in SCENARIOS:
-        raise argparse.ArgumentTypeError(f"unknown scenario {text!r}; use one of {', '.join(SCENARIOS)}")
-    return text
-
-
-def _refresh_token_usage(text: str) -> str:
-    if text not in (ONE_TIME, REUSE):
-        raise argparse.ArgumentTypeError(f"{text!r} is neither {ONE_TIME} nor {REUSE}")
-    return text
-
-
-def _readable_file(text: str) -> str:
-    """A file to read at start: it must be there now, not found missing halfway."""
-    path = Path(text)
-    if not path.is_file():
-        raise argparse.ArgumentTypeError(f"{text}: {'is a directory' if path.is_dir() else 'no such file'}")
-    if not os.access(path, os.R_OK):
-        raise argparse.ArgumentTypeError(f"{text}: not readable")
-    return text
-
-
-def _writable_file(text: str) -> str:
-    """A file written when the server stops: its folder must exist now, or the state is lost then."""
-    path = Path(text)
-    folder = path.parent
-    if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text}: is a directory")
-    if not folder.is_dir():
-        raise argparse.ArgumentTypeError(f"{text}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise argparse.ArgumentTypeError(f"{text}: the folder {folder} is not writable")
-    return text
-
-
-def _uris(text: str) -> list[str]:
-    return text.split()
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="fake-dinero", description="A stateful fake of the Dinero API.")
+    parser = Parser(prog="fake-dinero", description="A stateful fake of the Dinero API.")
     parser.add_argument("--version", action="version", version=f"fake-dinero {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (_, text) in TOOLS.items():
@@ -197,82 +57,83 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the fake Dinero API and its token route on one port. "
         f"Every option can also be set by an environment variable {ENV_PREFIX}<OPTION>; a flag wins.",
     )
-    _option(serve, "--host", "HOST", "127.0.0.1", "address to listen on", parse=_text)
-    _option(serve, "--port", "PORT", 8765, "port to listen on; 0 picks a free port", parse=_port)
-    _option(serve, "--seed", "SEED", SERVE_DEFAULTS.seed, "same seed, same data and ids", parse=_seed)
-    _option(
+    env_option(serve, "--host", "HOST", "127.0.0.1", "address to listen on", parse=text_value)
+    env_option(serve, "--port", "PORT", 8765, "port to listen on; 0 picks a free port", parse=port_value)
+    env_option(serve, "--seed", "SEED", SERVE_DEFAULTS.seed, "same seed, same data and ids", parse=seed_value)
+    env_option(
         serve, "--rate-limit", "RATE_LIMIT", SERVE_DEFAULTS.rate_limit,
-        "requests per minute per organization and client, or 'off'; Dinero's is 100", parse=_rate_limit,
+        "requests per minute per organization and client, or 'off'; Dinero's is 100", parse=rate_limit_value,
     )  # fmt: skip
-    _option(serve, "--client-id", "CLIENT_ID", SERVE_DEFAULTS.client_id, "legacy API client id", parse=_text)
-    _option(serve, "--client-secret", "CLIENT_SECRET", SERVE_DEFAULTS.client_secret, "legacy API client secret",
-            parse=_text)  # fmt: skip
-    _option(serve, "--api-key", "API_KEY", SERVE_DEFAULTS.api_key, "the organization's API key", parse=_text)
-    _option(serve, "--org-id", "ORG_ID", SERVE_DEFAULTS.organization_id, "the demo organization's id",
-            parse=_organization_id)  # fmt: skip
-    _option(serve, "--contacts", "CONTACTS", SERVE_DEFAULTS.contacts, "demo contacts to seed", parse=_count)
-    _option(serve, "--products", "PRODUCTS", SERVE_DEFAULTS.products, "demo products to seed", parse=_count)
-    _option(
+    env_option(serve, "--client-id", "CLIENT_ID", SERVE_DEFAULTS.client_id, "legacy API client id", parse=text_value)
+    env_option(serve, "--client-secret", "CLIENT_SECRET", SERVE_DEFAULTS.client_secret, "legacy API client secret",
+            parse=text_value)  # fmt: skip
+    env_option(serve, "--api-key", "API_KEY", SERVE_DEFAULTS.api_key, "the organization's API key", parse=text_value)
+    env_option(serve, "--org-id", "ORG_ID", SERVE_DEFAULTS.organization_id, "the demo organization's id",
+            parse=organization_id_value)  # fmt: skip
+    env_option(serve, "--contacts", "CONTACTS", SERVE_DEFAULTS.contacts, "demo contacts to seed", parse=count_value)
+    env_option(serve, "--products", "PRODUCTS", SERVE_DEFAULTS.products, "demo products to seed", parse=count_value)
+    env_option(
         serve, "--scenario", "SCENARIO", SERVE_DEFAULTS.scenario,
         f"also seed a named scenario: {', '.join(SCENARIOS)} ('year' books last year in full and this one to date)",
-        parse=_scenario,
+        parse=scenario_value,
     )  # fmt: skip
-    _option(
+    env_option(
         serve, "--import", "IMPORT", None,
         "start from a snapshot file (written by --export-on-exit or GET /_fake/state)",
-        parse=_readable_file, dest="import_file", metavar="FILE",
+        parse=readable_file, dest="import_file", metavar="FILE",
     )  # fmt: skip
-    _option(
+    env_option(
         serve, "--export-on-exit", "EXPORT_ON_EXIT", None,
         "write a snapshot of the state to FILE when the server stops",
-        parse=_writable_file, metavar="FILE",
+        parse=writable_file, metavar="FILE",
     )  # fmt: skip
     control = serve.add_argument_group(
         "control plane", "who may call /_fake/ over HTTP (reset, seed, state, faults, journal)"
     )
-    _option(
+    env_option(
         control, "--allowed-host", "ALLOWED_HOSTS", [],
         "a Host name the control plane answers for besides loopback names and --host, repeatable "
         "(the variable takes several, space-separated; '*' allows any)",
-        parse=_uris, shown="none", action="append", metavar="NAME",
+        parse=uris_value, shown="none", action="append", metavar="NAME",
     )  # fmt: skip
-    _option(
+    env_option(
         control, "--control-token", "CONTROL_TOKEN", None,
         "a token every control call must send in X-Fake-Dinero-Token; made up at start when --host is not loopback",
-        parse=_text, metavar="TOKEN",
+        parse=text_value, metavar="TOKEN",
     )  # fmt: skip
     log = serve.add_argument_group("request log", "one line per request on standard output")
-    _option(log, "--quiet", "QUIET", False, "log no requests", parse=_flag, shown="off",
+    env_option(log, "--quiet", "QUIET", False, "log no requests", parse=flag_value, shown="off",
             action=argparse.BooleanOptionalAction)  # fmt: skip
-    _option(log, "--log-bodies", "LOG_BODIES", False, "add the request's and the answer's bodies, credentials redacted",
-            parse=_flag, shown="off", action=argparse.BooleanOptionalAction)  # fmt: skip
-    _option(log, "--log-json", "LOG_JSON", False,
+    env_option(log, "--log-bodies", "LOG_BODIES", False,
+               "add the request's and the answer's bodies, credentials redacted",
+               parse=flag_value, shown="off", action=argparse.BooleanOptionalAction)  # fmt: skip
+    env_option(log, "--log-json", "LOG_JSON", False,
             "log JSON lines for tools (the banner and other messages go to standard error)",
-            parse=_flag, shown="off", action=argparse.BooleanOptionalAction)  # fmt: skip
+            parse=flag_value, shown="off", action=argparse.BooleanOptionalAction)  # fmt: skip
     visma = serve.add_argument_group("Visma Connect", "the client and user provisioned for the OAuth 2.0 login")
-    _option(visma, "--visma-client-id", "VISMA_CLIENT_ID", SERVE_DEFAULTS.visma_client_id, "Visma Connect client id",
-            parse=_text)  # fmt: skip
-    _option(visma, "--visma-client-secret", "VISMA_CLIENT_SECRET", SERVE_DEFAULTS.visma_client_secret,
-            "Visma Connect client secret", parse=_text)  # fmt: skip
-    _option(
+    env_option(visma, "--visma-client-id", "VISMA_CLIENT_ID", SERVE_DEFAULTS.visma_client_id, "Visma Connect client id",
+            parse=text_value)  # fmt: skip
+    env_option(visma, "--visma-client-secret", "VISMA_CLIENT_SECRET", SERVE_DEFAULTS.visma_client_secret,
+            "Visma Connect client secret", parse=text_value)  # fmt: skip
+    env_option(
         visma, "--visma-redirect-uri", "VISMA_REDIRECT_URI", list(SERVE_DEFAULTS.visma_redirect_uris),
         "registered redirect URI, repeatable; the environment variable takes several, space-separated",
-        parse=_uris, shown=" ".join(SERVE_DEFAULTS.visma_redirect_uris), action="append", metavar="URI",
+        parse=uris_value, shown=" ".join(SERVE_DEFAULTS.visma_redirect_uris), action="append", metavar="URI",
     )  # fmt: skip
-    _option(
+    env_option(
         visma, "--refresh-token-usage", "REFRESH_TOKEN_USAGE", SERVE_DEFAULTS.refresh_token_usage,
         "onetime: each refresh rotates the refresh token; reuse: the same one comes back",
-        parse=_refresh_token_usage, metavar="{onetime,reuse}",
+        parse=refresh_token_usage_value, metavar="{onetime,reuse}",
     )  # fmt: skip
-    _option(
+    env_option(
         visma, "--visma-require-pkce", "VISMA_REQUIRE_PKCE", SERVE_DEFAULTS.visma_require_pkce,
         "the client refuses a login without code_challenge (PKCE is a per-application setting in Visma "
         "Connect and is verified whenever a client sends it)",
-        parse=_flag, shown="off", action=argparse.BooleanOptionalAction,
+        parse=flag_value, shown="off", action=argparse.BooleanOptionalAction,
     )  # fmt: skip
-    _option(
+    env_option(
         visma, "--connect-config", "CONNECT_CONFIG", None, "JSON file with more Visma Connect clients, users "
-        "and organizations", parse=_readable_file, metavar="FILE",
+        "and organizations", parse=readable_file, metavar="FILE",
     )  # fmt: skip
     return parser
 
