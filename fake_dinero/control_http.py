@@ -27,7 +27,7 @@ from .errors import DineroError, validation_error
 from .faults import FaultKind
 from .formats import OutOfRange, check_date, date_range_text, parse_lenient_datetime, render_datetime, shown
 from .http import ApiResponse, json_response
-from .journal import FilterError
+from .journal_filters import FilterError
 from .models import Bool, DineroModel, Int, parse_json_body
 from .routing import CONTROL_PREFIX, Operation, QueryParam, Routes, RouteTable
 from .world import ConnectClient, DocumentError

@@ -13,17 +13,16 @@ counts those it dropped, so a long ``fake-dinero serve`` holds a fixed amount.
 
 from __future__ import annotations
 
-import fnmatch
 import json
-import re
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, overload
 
-from .formats import parse_lenient_datetime, render_datetime
+from .formats import render_datetime
 from .http import ApiRequest, ApiResponse
+from .journal_filters import Status, aware, matcher
 from .redaction import TEXT_TYPES, mentions_secret, redact_headers, redact_json, redact_text
 
 DEFAULT_MAX_ENTRIES = 1000
@@ -32,9 +31,6 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024
 """Bytes of each body an entry keeps; Dinero's own documents are far smaller, a PDF or a
 long list page is not."""
 
-_STATUS_CLASS = re.compile(r"^\s*([1-5])xx\s*$", re.IGNORECASE)
-_STATUS = re.compile(r"^\s*(\d{3})\s*$")
-_METHOD = re.compile(r"^[A-Za-z]+$")
 
 
 Wire = tuple[Mapping[str, str], bytes, int]
@@ -147,93 +143,6 @@ class JournalEntry:
         if not self.routed and not nearest:
             nearest = " [no such operation]"
         return f"{self.method} {self.path}{query} -> {status}{code}{fault}{nearest}"
-
-
-# -- filters -------------------------------------------------------------------
-
-
-class FilterError(ValueError):
-    """A filter value that cannot be used; ``name`` is the filter's (camelCase) name."""
-
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(message)
-        self.name = name
-
-
-Status = int | str
-"""A status (``404``, ``"404"``) or a class of them (``"4xx"``)."""
-
-
-def _status_test(status: Status) -> Callable[[int], bool]:
-    if isinstance(status, int) and not isinstance(status, bool):
-        return lambda value: value == status
-    text = str(status)
-    if match := _STATUS_CLASS.match(text):
-        first = int(match.group(1))
-        return lambda value: value // 100 == first
-    if match := _STATUS.match(text):
-        exact = int(match.group(1))
-        return lambda value: value == exact
-    raise FilterError("status", f"'{text}' is not a status; use a number such as 404 or a class such as 4xx.")
-
-
-def _moment(since: datetime | str) -> datetime:
-    if isinstance(since, datetime):
-        return _aware(since)
-    text = str(since).strip()
-    # A "+01:00" written raw into a query string arrives as " 01:00".
-    for candidate in (text, text.replace(" ", "+")):
-        try:
-            return parse_lenient_datetime(candidate)
-        except (ValueError, OverflowError):
-            continue
-    raise FilterError(
-        "since", f"'{text}' is not a time; use ISO 8601, e.g. 2026-03-02T09:30:00Z or 2026-03-02T10:30:00+01:00."
-    )
-
-
-def _aware(moment: datetime) -> datetime:
-    """A time with a zone: a naive one is on the fake's clock, which runs in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
-
-
-def matcher(
-    method: str | None = None,
-    path: str | None = None,
-    status: Status | None = None,
-    since: datetime | str | None = None,
-    organization_id: int | None = None,
-    unrouted: bool | None = None,
-) -> Callable[[JournalEntry], bool]:
-    """A test of an entry against every given filter; raises ``FilterError`` for a bad value.
-
-    ``method`` in any case; ``path`` a glob (``/v1/*/invoices*``) matched case-insensitively,
-    as Dinero matches paths; ``status`` a number or a class (``4xx``); ``since`` a time on the
-    fake's clock (at or after it; a naive one is UTC); ``unrouted`` True for calls to paths no
-    Dinero operation has, False for the others.
-    """
-    tests: list[Callable[[JournalEntry], bool]] = []
-    if method is not None:
-        if not _METHOD.match(method):
-            raise FilterError("method", f"'{method}' is not an HTTP method; use e.g. GET or POST.")
-        wanted_method = method.upper()
-        tests.append(lambda entry: entry.method == wanted_method)
-    if path is not None:
-        pattern = re.compile(fnmatch.translate(path.lower()))
-        tests.append(lambda entry: pattern.match(entry.path.lower()) is not None)
-    if status is not None:
-        status_test = _status_test(status)
-        tests.append(lambda entry: status_test(entry.status))
-    if since is not None:
-        start = _moment(since)
-        tests.append(lambda entry: _aware(entry.at) >= start)
-    if organization_id is not None:
-        if isinstance(organization_id, bool) or not isinstance(organization_id, int):
-            raise FilterError("organizationId", f"'{organization_id}' is not an organization id; use a number.")
-        tests.append(lambda entry: entry.organization_id == organization_id)
-    if unrouted is not None:
-        tests.append(lambda entry: entry.routed is not unrouted)
-    return lambda entry: all(test(entry) for test in tests)
 
 
 class Entries(Sequence[JournalEntry]):
@@ -466,7 +375,7 @@ def brief(body: Any, limit: int = BRIEF) -> str:
 def render_moment(moment: datetime) -> str:
     """ISO 8601 with the UTC offset, to the millisecond (cut, never rounded), e.g.
     ``2026-03-02T09:30:05.123+00:00``; a whole second shows no fraction."""
-    moment = _aware(moment)
+    moment = aware(moment)
     return moment.isoformat(timespec="milliseconds" if moment.microsecond >= 1000 else "seconds")
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from fake_dinero import Clock, FakeDinero
 from fake_dinero.http import ApiRequest, ApiResponse
-from fake_dinero.journal import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ENTRIES, FilterError, Journal
+from fake_dinero.journal import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ENTRIES, Journal
+from fake_dinero.journal_filters import FilterError
 from fake_dinero.live import LiveServer
 from fake_dinero.world import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, Settings, World
 
