@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from .errors import validation_error
-from .models import DineroModel, Model, bind, bind_list, parse_json_body
+from .formats import shown
+from .models import INT32, DineroModel, Model, bind, bind_list, parse_json_body
 
 if TYPE_CHECKING:
     from .fake import FakeDinero
@@ -68,7 +69,7 @@ class Call:
         try:
             return str(UUID(raw))
         except ValueError:
-            raise validation_error({name: f"The value '{raw}' is not valid."}) from None
+            raise validation_error({name: f"The value '{shown(raw)}' is not valid."}) from None
 
     def query(self, name: str) -> str | None:
         """A query parameter by case-insensitive name; blank counts as absent."""
@@ -76,13 +77,14 @@ class Call:
         return value if value not in (None, "") else None
 
     def query_int(self, name: str, default: int) -> int:
+        """An Int32 query parameter, as .NET binds one: ASCII digits within its range, else 400/42."""
         raw = self.query(name)
         if raw is None:
             return default
-        try:
-            return int(raw.strip())
-        except ValueError:
-            raise validation_error({name: f"The value '{raw}' is not a valid integer."}) from None
+        text = raw.strip().removeprefix("-").removeprefix("+")
+        if not (text.isascii() and text.isdigit() and len(text) <= 10 and INT32[0] <= int(raw) <= INT32[1]):
+            raise validation_error({name: f"The value '{shown(raw)}' is not a valid integer."})
+        return int(raw)
 
     def query_bool(self, name: str, default: bool) -> bool:
         raw = self.query(name)
@@ -91,5 +93,5 @@ class Call:
         lowered = raw.strip().lower()
         if lowered in ("true", "false"):
             return lowered == "true"
-        raise validation_error({name: f"The value '{raw}' is not valid for {name}; use true or false."})
+        raise validation_error({name: f"The value '{shown(raw)}' is not valid for {name}; use true or false."})
 

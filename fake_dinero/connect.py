@@ -22,6 +22,7 @@ from .auth import basic_credentials, form_fields
 from .call import Call
 from .connect_keys import b64url, sign, signing_key
 from .errors import OAuthError
+from .formats import ascii_uri, ordinal_ignore_case
 from .http import ApiRequest, ApiResponse, json_response
 from .routing import Routes
 from .world import (
@@ -109,7 +110,8 @@ class _Reply:
             )
             return html_page(page, 200)
         separator = "&" if "?" in self.redirect_uri else "?"
-        return ApiResponse(302, b"", {"location": self.redirect_uri + separator + urlencode(fields), **NO_STORE})
+        location = ascii_uri(self.redirect_uri) + separator + urlencode(fields)
+        return ApiResponse(302, b"", {"location": location, **NO_STORE})
 
 
 class _Refused(Exception):
@@ -186,8 +188,9 @@ def _validate(world: World, params: Mapping[str, str], issuer: str) -> _Authoriz
     if client is None:
         raise _Refused("unauthorized_client", "Unknown client or client not enabled.")
     redirect_uri = get("redirect_uri")
-    # IdentityServer compares redirect URIs exactly, ignoring case.
-    if redirect_uri is None or redirect_uri.casefold() not in {uri.casefold() for uri in client.redirect_uris}:
+    # IdentityServer compares redirect URIs exactly, ignoring case as .NET's OrdinalIgnoreCase does.
+    registered = {ordinal_ignore_case(uri) for uri in client.redirect_uris}
+    if redirect_uri is None or ordinal_ignore_case(redirect_uri) not in registered:
         raise _Refused("invalid_request", "The redirect_uri is not registered for this client.")
     mode = get("response_mode") or "query"
     reply = _Reply(redirect_uri, mode if mode == "form_post" else "query", get("state"), issuer)

@@ -16,6 +16,7 @@ from .call import Call
 from .connect import NO_STORE, authenticate_client, error_page, escape, html_page
 from .connect_keys import signing_key
 from .errors import OAuthError
+from .formats import ascii_uri, ordinal_ignore_case
 from .http import ApiRequest, ApiResponse, json_response
 from .models import DineroModel
 from .routing import QueryParam, Routes
@@ -267,11 +268,11 @@ def end_session(call: Call) -> ApiResponse:
     elif query.get("client_id"):
         client = world.connect_clients.get(query["client_id"])
     target = query.get("post_logout_redirect_uri")
-    registered = {uri.casefold() for uri in client.post_logout_redirect_uris} if client is not None else set()
-    if target and target.casefold() in registered:
+    registered = {ordinal_ignore_case(uri) for uri in client.post_logout_redirect_uris} if client else set()
+    if target and ordinal_ignore_case(target) in registered:
         state = query.get("state")
         separator = "&" if "?" in target else "?"
-        location = target + (separator + urlencode({"state": state}) if state is not None else "")
+        location = ascii_uri(target) + (separator + urlencode({"state": state}) if state is not None else "")
         return ApiResponse(302, b"", {"location": location, **NO_STORE})
     reason = ""
     if target:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .formats import shown
+
 # Dinero's error codes (reference §2.8). Codes the reference marks unknown
 # are chosen by us where they are used, and say so there.
 NOT_FOUND = 40
@@ -178,7 +180,7 @@ def not_found(what: str, key: object) -> DineroError:
     ("Not found") is chosen, matching the code's meaning.
     """
     return DineroError(
-        404, NOT_FOUND, "Not found", {what: f"No {what} with id '{key}' was found."}
+        404, NOT_FOUND, "Not found", {what: f"No {what} with id '{shown(key)}' was found."}
     )
 
 

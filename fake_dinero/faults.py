@@ -175,9 +175,10 @@ class Faults:
 
 
 def organization_in_path(path: str) -> int | None:
-    """The organization id in ``/{version}/{organizationId}/...``, if there is one."""
+    """The organization id in ``/{version}/{organizationId}/...``, if there is one: ASCII
+    digits that fit Dinero's Int32 ids (``²`` is a digit to Python, not to .NET)."""
     parts = path.strip("/").split("/")
-    if len(parts) >= 2 and parts[1].isdigit():
+    if len(parts) >= 2 and parts[1].isascii() and parts[1].isdigit() and int(parts[1][:11]) < 2**31:
         return int(parts[1])
     return None
 

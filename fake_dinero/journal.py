@@ -23,6 +23,7 @@ from typing import Any, overload
 from .formats import render_datetime
 from .http import ApiRequest, ApiResponse
 from .journal_filters import Status, aware, matcher
+from .models import MAX_DEPTH, json_depth
 from .redaction import TEXT_TYPES, mentions_secret, redact_headers, redact_json, redact_text
 
 DEFAULT_MAX_ENTRIES = 1000
@@ -412,7 +413,9 @@ def decode_body(headers: Mapping[str, str], body: bytes, size: int) -> Any:
     if _is_json(headers, body):
         try:
             document = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python reads
+            return text
+        if json_depth(document) > MAX_DEPTH:  # what Dinero refuses stays text: rendering it would recurse as deep
             return text
         return redact_json(document) if mentions_secret(text) else document
     return redact_text(text, media)

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from hypothesis import given, settings
 
-from fake_dinero import FakeDinero, Settings
+from fake_dinero import FakeDinero, Settings, World
 from fake_dinero.formats import LATEST_DATE
 from fake_dinero.models import MAX_DEPTH
 from fake_dinero.pricing import LATEST_PAYMENT_DATE
@@ -36,7 +36,7 @@ from .hostile_calls import (
 )
 from .reminder_calls import VALID_EAN
 from .sales_calls import INVOICES, book, create_invoice, customer, line
-from .support import ORG, dinero_error, get_token
+from .support import ORG, REDIRECT_URI, authorize, dinero_error, get_token
 
 CONTACTS = f"/v1/{ORG}/contacts"
 CLOCK = "/_fake/clock"
@@ -66,6 +66,25 @@ def filled(op_path: str, scene: Scene) -> str:
     for param in op.params:
         path = path.replace("{" + param + "}", scene.real(op, param) or "0")
     return path
+
+
+# -- organization ids no token reaches ----------------------------------------------------
+
+
+@pytest.mark.parametrize("organization", ["%C2%B2", "1" * 5000, "%D9%A1%D9%A2%D9%A3"])
+def test_an_organization_id_that_is_no_int32_is_unauthorized_with_or_without_a_token(
+    api: httpx.Client, anonymous: httpx.Client, organization: str
+) -> None:
+    for client in (api, anonymous):
+        response = client.get(f"/v1/{organization}/contacts")
+
+        assert response.status_code == 401, response.text
+
+
+def test_a_page_in_unicode_digits_is_not_a_number(api: httpx.Client) -> None:
+    response = api.get(CONTACTS, params={"page": "١"})
+
+    assert "page" in dinero_error(response, 400, 42)["validationErrors"]
 
 
 # -- bodies nested too deep ------------------------------------------------------------
@@ -102,6 +121,16 @@ def test_no_operation_answers_a_body_nested_10000_deep_with_a_server_error(
             check_answer(response, f"{op.method} {op.path}")
             refused.append(response.status_code)
     assert 500 not in refused
+
+
+@pytest.mark.parametrize("depth", [300, 990, 10_000])
+def test_the_journal_shows_a_body_nested_too_deep_as_text(api: httpx.Client, depth: int) -> None:
+    api.post(CONTACTS, content=b"[" * depth + b"]" * depth, headers={"content-type": "application/json"})
+
+    response = api.get("/_fake/journal", params={"path": CONTACTS})
+
+    assert response.status_code == 200
+    assert response.json()[-1]["requestBody"] == "[" * depth + "]" * depth
 
 
 def test_the_control_plane_refuses_a_deep_body_with_a_validation_error(api: httpx.Client) -> None:
@@ -310,6 +339,30 @@ def test_a_refusal_quotes_a_huge_value_cut(api: httpx.Client) -> None:
     message = dinero_error(response, 400, 42)["validationErrors"]["changesSince"]
     assert "(10000 characters)" in message
     assert len(message) < 200
+
+
+# -- Visma Connect redirect URIs -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("sent", [REDIRECT_URI.upper(), REDIRECT_URI[:-1] + "\u212a"])
+def test_a_redirect_uri_matches_a_registered_one_ignoring_case_as_dotnet_does(visma: httpx.Client, sent: str) -> None:
+    response = authorize(visma, redirect_uri=sent)
+
+    if sent == REDIRECT_URI.upper():
+        assert response.headers["location"].startswith(sent + "?code=")
+    else:  # the Kelvin sign is "k" only to Unicode case folding, not to .NET's OrdinalIgnoreCase
+        assert response.status_code == 400
+
+
+def test_a_registered_redirect_uri_beyond_latin_1_gets_its_code_percent_encoded(
+    world: World, visma: httpx.Client
+) -> None:
+    uri = "https://app.example.dk/tilbage/回调"
+    world.add_connect_client("isv_unicode", "secret", redirect_uris=(uri,))
+
+    response = authorize(visma, client_id="isv_unicode", redirect_uri=uri)
+
+    assert response.headers["location"].startswith("https://app.example.dk/tilbage/%E5%9B%9E%E8%B0%83?code=")
 
 
 # -- the clock --------------------------------------------------------------------------

@@ -41,9 +41,9 @@ from schemathesis.specs.openapi.checks import (
 
 from fake_dinero import FakeDinero, Settings, World
 from fake_dinero.asgi import create_app
-from fake_dinero.control_access import ControlAccess
 from fake_dinero.auth import issue_legacy_token
 from fake_dinero.contracts import upstream
+from fake_dinero.control_access import ControlAccess
 from fake_dinero.route_table import ROUTE_TABLE
 
 ORGANIZATION = "123456"
