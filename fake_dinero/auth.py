@@ -112,7 +112,7 @@ def issue_legacy_token(
     }
     token = jwt.encode(claims, world.token_signing_key, algorithm="HS256")
     grant = Grant(token, client.client_id, scopes, float(expires), organizations=(organization_id,))
-    world.tokens[token] = grant
+    world.keep_token(grant)
     return grant
 
 

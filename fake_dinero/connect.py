@@ -438,10 +438,10 @@ def _tokens(
     access = {**common, "exp": now + lifetime, "aud": API_AUDIENCE, "client_id": client.client_id}
     # IdentityServer writes scope as a JSON array in JWT access tokens.
     access_token = sign({**access, "scope": list(scopes), "jti": world.new_handle(16)}, ACCESS_TOKEN_TYPE)
-    world.tokens[access_token] = Grant(
+    world.keep_token(Grant(
         access_token, client.client_id, scopes, float(now + lifetime), organizations, authorization.user_id,
         authorization_id=authorization.authorization_id,
-    )
+    ))
     body: dict[str, Any] = {}
     if user is not None and "openid" in scopes:
         # Name and e-mail ride in the id token as well as at /connect/userinfo (what

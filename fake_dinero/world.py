@@ -40,6 +40,9 @@ from .options import (  # noqa: F401 - the defaults, where the world's users loo
 from .ratelimit import RateLimiter
 from .store import COLLECTIONS, Collection, Table, TableState
 
+EXPIRED_KEPT_SECONDS = 24 * 3600.0
+"""How long the fake remembers a token, code or refresh token after it expired."""
+
 # Visma Connect's scopes for Dinero (reference §3.2) and the OpenID Connect ones.
 READ_SCOPE = "dineropublicapi:read"
 WRITE_SCOPE = "dineropublicapi:write"
@@ -423,10 +426,34 @@ class World:
         self.authorization_codes: dict[str, AuthorizationCode] = {}
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.revoked_authorizations: set[str] = set()
+        self._pruned_at = self.clock.timestamp()
         self.token_signing_key = self._secrets.randbytes(32)
         self.rate_limiter = RateLimiter(
             self.clock, self.settings.rate_limit, self.settings.rate_window_seconds
         )
+
+    # -- credentials ---------------------------------------------------------
+
+    def keep_token(self, grant: Grant) -> None:
+        """Remember an access token the fake issued; now and then, forget the long-expired."""
+        self.tokens[grant.token] = grant
+        self.prune_expired()
+
+    def prune_expired(self) -> None:
+        """Forget access tokens, authorization codes and refresh tokens that expired more than
+        ``EXPIRED_KEPT_SECONDS`` ago on the fake's clock, at most once per that time, so a long
+        ``serve`` does not keep every login it answered. Until then a late token still gets
+        "expired" rather than "unknown"; after it, a 401 either way."""
+        now = self.clock.timestamp()
+        if now - self._pruned_at < EXPIRED_KEPT_SECONDS:
+            return
+        self._pruned_at = now
+        cutoff = now - EXPIRED_KEPT_SECONDS
+        self.tokens = {key: grant for key, grant in self.tokens.items() if grant.expires_at >= cutoff}
+        self.authorization_codes = {
+            key: code for key, code in self.authorization_codes.items() if code.expires_at >= cutoff
+        }
+        self.refresh_tokens = {key: token for key, token in self.refresh_tokens.items() if token.expires_at >= cutoff}
 
     # -- ids -------------------------------------------------------------
 
