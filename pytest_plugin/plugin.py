@@ -3,13 +3,17 @@
 Registered through the ``pytest11`` entry point, so installing fake-dinero
 is enough. Fixtures:
 
-- ``dinero``: a fresh fake per test that answers httpx calls to Dinero's
-  hosts in-process (respx), sync and async alike, with no server.
+- ``dinero``: a fresh fake per test that answers httpx and requests calls to
+  Dinero's hosts in-process, with no server; any other client is refused.
 - ``dinero_server``: a live server on an ephemeral port, one per session
   (so one per xdist worker), reset before each test.
+- ``fresh_dinero``: session-scoped; ``with fresh_dinero() as dinero:`` gives a
+  clean in-process fake per block, for hypothesis's ``@given``.
 
-The ``dinero`` marker configures either; its options merge across module,
-class and function (the closest wins), over the command-line defaults.
+The ``dinero`` marker configures the first two; its options (``DineroOptions``)
+merge across module, class and function (the closest wins), over the command-line
+defaults. ``--dinero-review`` reviews every test's calls as Dinero's integration
+review does and prints one report at the end.
 """
 
 from __future__ import annotations
