@@ -24,21 +24,19 @@ from .connect_keys import b64url, sign, signing_key
 from .errors import OAuthError
 from .formats import ascii_uri, ordinal_ignore_case
 from .http import ApiRequest, ApiResponse, json_response
-from .routing import Routes
-from .world import (
+from .provisioning import (
     CONNECT_SCOPES,
     OFFLINE_ACCESS,
-    ONE_TIME,
     READ_SCOPE,
     WRITE_SCOPE,
     Authorization,
     AuthorizationCode,
     ConnectClient,
     ConnectUser,
-    Grant,
     RefreshToken,
-    World,
 )
+from .routing import Routes
+from .world import ONE_TIME, Grant, World
 
 routes = Routes(tag="Visma Connect")
 

@@ -19,12 +19,9 @@ from .errors import OAuthError
 from .formats import ascii_uri, ordinal_ignore_case
 from .http import ApiRequest, ApiResponse, json_response
 from .models import DineroModel
+from .provisioning import ConnectClient
 from .routing import QueryParam, Routes
-from .world import (
-    ConnectClient,
-    Grant,
-    World,
-)
+from .world import Grant, World
 
 routes = Routes(tag="Visma Connect")
 

@@ -29,8 +29,8 @@ from .formats import OutOfRange, check_date, date_range_text, parse_lenient_date
 from .http import ApiResponse, json_response
 from .journal_filters import FilterError
 from .models import Bool, DineroModel, Int, parse_json_body
+from .provisioning import ConnectClient, DocumentError
 from .routing import CONTROL_PREFIX, Operation, QueryParam, Routes, RouteTable
-from .world import ConnectClient, DocumentError
 
 PREFIX = CONTROL_PREFIX
 

@@ -25,10 +25,11 @@ from .errors import NO_PRO_SUBSCRIPTION, SERVER_ERROR, UNAUTHORIZED, DineroError
 from .faults import Delivery, Faults, organization_in_path
 from .http import ApiRequest, ApiResponse, json_response, text_response
 from .journal import Journal
+from .provisioning import READ_SCOPE, WRITE_SCOPE
 from .route_table import ROUTE_TABLE
 from .routing import NoRoute, RouteTable
 from .webhook_delivery import WebhookSender
-from .world import READ_SCOPE, WRITE_SCOPE, Grant, Organization, World
+from .world import Grant, Organization, World
 
 _NOT_FOUND_PAGE = (
     "<!DOCTYPE html><html><head><title>404 - File or directory not found.</title></head>"

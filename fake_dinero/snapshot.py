@@ -21,17 +21,9 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from .clock import ClockState, clock_state, restore_clock
+from .provisioning import ConnectConfig, ConnectUser, DocumentError, OrganizationProfile
 from .store import COLLECTIONS, Collection, Record, TableState
-from .world import (
-    ApiClient,
-    ConnectConfig,
-    ConnectUser,
-    DocumentError,
-    Organization,
-    OrganizationProfile,
-    World,
-    thaw,
-)
+from .world import ApiClient, Organization, World, thaw
 
 # World attributes that are not containers of state, or are handled on their own.
 _NOT_COPIED = {"organizations", "clock", "settings", "rate_limiter", "seed"}

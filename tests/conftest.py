@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from fake_dinero import Clock, FakeDinero, Settings, World
-from fake_dinero.world import ConnectClient, ConnectUser
+from fake_dinero.provisioning import ConnectClient, ConnectUser
 
 from .support import BASE_URL, ISV_ID, ISV_SECRET, ORG, REDIRECT_URI, START, VISMA, FakeTransport, get_token
 

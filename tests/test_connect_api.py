@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from fake_dinero import Clock, Settings, World
-from fake_dinero.world import ConnectUser
+from fake_dinero.provisioning import ConnectUser
 
 from .support import ISV_ID, ISV_SECRET, ORG, REDIRECT_URI, bearer, dinero_error, get_token, login
 

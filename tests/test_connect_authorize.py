@@ -9,7 +9,7 @@ import httpx
 import jwt
 
 from fake_dinero import World
-from fake_dinero.world import ConnectClient
+from fake_dinero.provisioning import ConnectClient
 
 from .support import (
     CHALLENGE,

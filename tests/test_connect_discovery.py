@@ -9,7 +9,7 @@ import jwt
 import pytest
 
 from fake_dinero import ApiRequest, Clock, FakeDinero, World, connect_keys
-from fake_dinero.world import ConnectUser
+from fake_dinero.provisioning import ConnectUser
 
 from .support import ISV_ID, VISMA, FakeTransport, login
 

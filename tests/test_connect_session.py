@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from fake_dinero import Clock, World
-from fake_dinero.world import ConnectClient, ConnectUser
+from fake_dinero.provisioning import ConnectClient, ConnectUser
 
 from .support import ISV_ID, ISV_SECRET, ORG, REDIRECT_URI, bearer, login, oauth_error, refresh
 

@@ -19,7 +19,8 @@ from fake_dinero.domain import ledger
 from fake_dinero.domain import webhooks as webhook_rules
 from fake_dinero.inprocess import InProcessDinero
 from fake_dinero.live import LiveServer
-from fake_dinero.world import ConnectClient, ConnectUser, World
+from fake_dinero.provisioning import ConnectClient, ConnectUser
+from fake_dinero.world import World
 
 from . import manual_voucher_calls as vouchers
 from . import sales_calls as sales
