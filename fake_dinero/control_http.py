@@ -52,7 +52,7 @@ def folded(name: str) -> str:
 
 def unknown_key(name: str, known: list[str]) -> DineroError:
     message = f"'{shown(name)}' is not a key here; use one of: {', '.join(known)} (camelCase or snake_case)."
-    return validation_error({name: message}, message)
+    return validation_error({shown(name): message}, message)
 
 
 class ControlBody(DineroModel):
@@ -466,7 +466,7 @@ def _snake_keys(item: Any, known: tuple[str, ...], section: str) -> Any:
         name = names.get(folded(str(key)))
         if name is None:
             message = f"'{shown(key)}' is not a key of Visma Connect {section}; use one of: {', '.join(known)}."
-            raise validation_error({f"{section}.{key}": message}, message)
+            raise validation_error({f"{section}.{shown(key)}": message}, message)
         renamed[name] = value
     return renamed
 

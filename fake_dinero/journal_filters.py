@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .formats import parse_lenient_datetime
+from .formats import parse_lenient_datetime, shown
 
 if TYPE_CHECKING:
     from .journal import JournalEntry
@@ -41,7 +41,7 @@ def _status_test(status: Status) -> Callable[[int], bool]:
     if match := _STATUS.match(text):
         exact = int(match.group(1))
         return lambda value: value == exact
-    raise FilterError("status", f"'{text}' is not a status; use a number such as 404 or a class such as 4xx.")
+    raise FilterError("status", f"'{shown(text)}' is not a status; use a number such as 404 or a class such as 4xx.")
 
 
 def _moment(since: datetime | str) -> datetime:
@@ -55,7 +55,7 @@ def _moment(since: datetime | str) -> datetime:
         except (ValueError, OverflowError):
             continue
     raise FilterError(
-        "since", f"'{text}' is not a time; use ISO 8601, e.g. 2026-03-02T09:30:00Z or 2026-03-02T10:30:00+01:00."
+        "since", f"'{shown(text)}' is not a time; use ISO 8601, e.g. 2026-03-02T09:30:00Z or 2026-03-02T10:30:00+01:00."
     )
 
 
@@ -82,7 +82,7 @@ def matcher(
     tests: list[Callable[[JournalEntry], bool]] = []
     if method is not None:
         if not _METHOD.match(method):
-            raise FilterError("method", f"'{method}' is not an HTTP method; use e.g. GET or POST.")
+            raise FilterError("method", f"'{shown(method)}' is not an HTTP method; use e.g. GET or POST.")
         wanted_method = method.upper()
         tests.append(lambda entry: entry.method == wanted_method)
     if path is not None:
@@ -96,7 +96,7 @@ def matcher(
         tests.append(lambda entry: aware(entry.at) >= start)
     if organization_id is not None:
         if isinstance(organization_id, bool) or not isinstance(organization_id, int):
-            raise FilterError("organizationId", f"'{organization_id}' is not an organization id; use a number.")
+            raise FilterError("organizationId", f"'{shown(organization_id)}' is not an organization id; use a number.")
         tests.append(lambda entry: entry.organization_id == organization_id)
     if unrouted is not None:
         tests.append(lambda entry: entry.routed is not unrouted)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..formats import shown
+
 
 def _help(text: str) -> dict[str, str]:
     return {"help": text}
@@ -63,7 +65,7 @@ class Thresholds:
             item = known.get(_folded(str(name)))
             if item is None:
                 names = ", ".join(item.name for item in dataclasses.fields(self))
-                raise ValueError(f"'{name}' is not a threshold; use one of: {names}")
+                raise ValueError(f"'{shown(name)}' is not a threshold; use one of: {names}")
             try:
                 values[item.name] = _number(item, raw)
             except ValueError as error:
@@ -79,15 +81,15 @@ def _number(item: dataclasses.Field[Any], raw: Any) -> int | float:
     kind = int if item.type in (int, "int") else float
     whole = "whole " if kind is int else ""
     if isinstance(raw, bool):
-        raise ValueError(f"{raw!r} is not a {whole}number")
+        raise ValueError(f"{shown(repr(raw))} is not a {whole}number")
     try:
         value = kind(raw.strip()) if isinstance(raw, str) else kind(raw)
     except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{raw!r} is not a {whole}number") from None
+        raise ValueError(f"{shown(repr(raw))} is not a {whole}number") from None
     if kind is int and not isinstance(raw, str) and value != raw:
-        raise ValueError(f"{raw!r} is not a whole number")
+        raise ValueError(f"{shown(repr(raw))} is not a whole number")
     if not value >= 0 or value == float("inf"):
-        raise ValueError(f"{raw!r} is not a number of 0 or more")
+        raise ValueError(f"{shown(repr(raw))} is not a number of 0 or more")
     return value
 
 
