@@ -17,10 +17,11 @@ from starlette.types import Receive, Scope, Send
 from .control_access import ControlAccess
 from .control_http import DELIVER_WEBHOOKS
 from .errors import LIMIT_EXCEEDED, DineroError
-from .fake import CONTROL_PREFIX, FakeDinero
+from .fake import FakeDinero
 from .http import ApiRequest, ApiResponse, json_response
 from .journal import JournalEntry
 from .request_log import RequestLog
+from .routing import is_control_path
 
 POLL_SECONDS = 0.2
 """While deliveries wait for a retry, how often (real time) the sender looks whether the
@@ -123,7 +124,7 @@ class _Door:
             body=body,
             scheme=request.url.scheme,
         )
-        if f"{scope['path']}/"[:7].lower() == CONTROL_PREFIX:
+        if is_control_path(scope["path"]):
             refused = self.access.refusal(api_request)
             if refused is not None:
                 self._log(api_request, refused, None)

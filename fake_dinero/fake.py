@@ -27,7 +27,7 @@ from .http import ApiRequest, ApiResponse, json_response, text_response
 from .journal import Journal
 from .provisioning import READ_SCOPE, WRITE_SCOPE
 from .route_table import ROUTE_TABLE
-from .routing import NoRoute, RouteTable
+from .routing import NoRoute, RouteTable, is_control_path
 from .webhook_delivery import WebhookSender
 from .world import Grant, Organization, World
 
@@ -38,7 +38,6 @@ _NOT_FOUND_PAGE = (
     "or is temporarily unavailable.</p></body></html>"
 )
 _NOT_FOUND_BYTES = _NOT_FOUND_PAGE.encode()
-CONTROL_PREFIX = "/_fake/"
 DID_YOU_MEAN = "x-fake-dinero-did-you-mean"
 """The header of an unknown-route 404 that names the nearest operation, e.g.
 ``GET /v1/{organizationId}/invoices`` (Dinero sends no such header)."""
@@ -78,7 +77,7 @@ class FakeDinero:
             return self._deliver(request)
 
     def _deliver(self, request: ApiRequest) -> Delivery:
-        if f"{request.path}/"[:7].lower() == CONTROL_PREFIX:  # /_fake as well as /_fake/...
+        if is_control_path(request.path):
             return Delivery(self.handle(request))
         decision = self.faults.decide(request)
         fault = decision.fault

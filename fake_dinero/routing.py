@@ -36,6 +36,11 @@ CONTROL_PREFIX = "/_fake"
 """Where the fake's own control plane answers, beside Dinero's paths."""
 
 
+def is_control_path(path: str) -> bool:
+    """Whether ``path`` is the control plane's: ``/_fake`` or anything under ``/_fake/``, in any case."""
+    return f"{path}/"[: len(CONTROL_PREFIX) + 1].lower() == f"{CONTROL_PREFIX}/"
+
+
 @dataclass(frozen=True)
 class QueryParam:
     """A query parameter as the served OpenAPI document shows it."""
