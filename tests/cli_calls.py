@@ -28,7 +28,12 @@ class Console:
             for line in iter(stdout.readline, ""):
                 self.lines.put(line)
 
-        threading.Thread(target=pump, daemon=True).start()
+        self._pump = threading.Thread(target=pump, daemon=True)
+        self._pump.start()
+
+    def join(self, timeout: float = 10) -> None:
+        """Wait for the reader to see the end of the output, so the pipe is not closed under it."""
+        self._pump.join(timeout)
 
     def read_until(self, done: Callable[[str], bool], deadline_seconds: float = 30) -> list[str]:
         """Lines up to and including the first that is ``done``."""
@@ -60,12 +65,14 @@ def started(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[sub
         env={**os.environ, **(env or {})},
     )
     with process:
+        console = Console(process)
         try:
-            console = Console(process)
             yield process, console, console.banner()
         finally:
             if process.poll() is None:
                 process.kill()
+            process.wait(30)
+            console.join()
 
 
 @contextlib.contextmanager

@@ -151,11 +151,14 @@ def served(venv: Path, project: Path) -> Iterator[str]:
         env={**os.environ, "PYTHONPATH": str(project)},
     )
     with process:
+        console = Console(process)
         try:
-            first = Console(process).read_until(lambda line: "http://127.0.0.1:" in line)[-1]
+            first = console.read_until(lambda line: "http://127.0.0.1:" in line)[-1]
             yield re.search(r"http://127\.0\.0\.1:\d+", first).group(0)  # type: ignore[union-attr]
         finally:
             process.kill()
+            process.wait(30)
+            console.join()
 
 
 def test_fake_dinero_serve_from_the_wheel_serves_its_openapi_document(served: str) -> None:
