@@ -238,29 +238,54 @@ def _check_ranges(bound: Any) -> None:
     the property: Dinero's integers are ``Int32`` unless its document says ``int64``.
     Checked here, once, so no integer property of any body can slip past it."""
     errors: dict[str, str] = {}
-    _collect_out_of_range(bound, "", INT32, errors)
+    _collect_out_of_range(bound, (), INT32, errors)
     if errors:
         raise validation_error(errors)
 
 
-def _collect_out_of_range(value: Any, path: str, limits: tuple[int, int], errors: dict[str, str]) -> None:
-    if isinstance(value, bool):
+_PLAIN = (str, Decimal, float, datetime, UUID, type(None))
+"""Values that hold no integer: the walk below stops at them at once."""
+
+
+@cache
+def _field_limits(model: type[BaseModel]) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """Each field of ``model`` with the range of its integers (``int64`` where Dinero's
+    document says so), worked out once per model rather than on every request."""
+    limits = []
+    for name, field in model.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        limits.append((name, INT64 if extra.get("format") == "int64" else INT32))
+    return tuple(limits)
+
+
+def _collect_out_of_range(
+    value: Any, path: tuple[str | int, ...], limits: tuple[int, int], errors: dict[str, str]
+) -> None:
+    """Walk a bound body; the path (names, and list positions as ints) is spelt out only
+    for an integer out of range."""
+    if isinstance(value, _PLAIN) or isinstance(value, bool):
         return
     if isinstance(value, int):
         low, high = limits
         if not low <= value <= high:
-            errors.setdefault(path or "body", _range_message(value, limits))
+            errors.setdefault(_path_text(path) or "body", _range_message(value, limits))
     elif isinstance(value, BaseModel):
-        for name, field in type(value).model_fields.items():
-            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-            wide = INT64 if extra.get("format") == "int64" else INT32
-            _collect_out_of_range(getattr(value, name), f"{path}.{name}" if path else name, wide, errors)
+        for name, wide in _field_limits(type(value)):
+            _collect_out_of_range(getattr(value, name), (*path, name), wide, errors)
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            _collect_out_of_range(item, f"{path}[{index}]", limits, errors)
+            _collect_out_of_range(item, (*path, index), limits, errors)
     elif isinstance(value, dict):
         for key, item in value.items():
-            _collect_out_of_range(item, f"{path}.{key}" if path else str(key), limits, errors)
+            _collect_out_of_range(item, (*path, str(key)), limits, errors)
+
+
+def _path_text(path: tuple[str | int, ...]) -> str:
+    """``ProductLines[0].AccountNumber`` from its parts."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
 
 
 def _range_message(value: int | str, limits: tuple[int, int]) -> str:
