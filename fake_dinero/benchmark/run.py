@@ -1,4 +1,4 @@
-"""How fast the fake is, measured in one run: ``python -m fake_dinero.benchmark``.
+"""The figures of ``python -m fake_dinero.benchmark``.
 
 Reports import time, the set-up and reset of a fake as the pytest fixtures
 do them, and the per-call cost of a GET through the in-process fake next to
@@ -537,6 +537,3 @@ def main(argv: list[str] | None = None) -> int:
     for line in books_table(max(args.invoices, 2), args.calls):
         print(line)
     return 0
-
-if __name__ == "__main__":
-    raise SystemExit(main())
