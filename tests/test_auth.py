@@ -32,6 +32,14 @@ def test_access_token_is_a_jwt_carrying_client_and_expiry(anonymous: httpx.Clien
     assert claims["nbf"] == int(clock.timestamp())
 
 
+def test_the_access_token_is_signed_hs256_with_the_worlds_key(anonymous: httpx.Client, world: World) -> None:
+    token = get_token(anonymous).json()["access_token"]
+    key, audience = world.token_signing_key, "http://api.dinero.dk"
+    claims = jwt.decode(token, key, algorithms=["HS256"], audience=audience, options={"verify_exp": False})
+    assert claims["iss"] == "urn:dineroauthz"
+    assert token == jwt.encode(claims, world.token_signing_key, algorithm="HS256")
+
+
 def test_client_credentials_may_come_in_the_form_body(anonymous: httpx.Client) -> None:
     response = anonymous.post(
         "/dineroapi/oauth/token",
