@@ -1,7 +1,8 @@
 """Visma Connect's signing key: one RS256 key per process, published in the JWKS.
 
 Making a key takes tens of milliseconds, so every world shares the process's key and
-a world stays cheap to create and reset.
+a world stays cheap to create and reset. PyJWT and cryptography are imported on first
+use: they cost tens of milliseconds too, and only Visma Connect needs them.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,9 @@ def signing_key() -> SigningKey:
     if _key is None:
         with _key_lock:
             if _key is None:
+                from cryptography.hazmat.primitives.asymmetric import rsa
+                from jwt.algorithms import RSAAlgorithm
+
                 private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
                 jwk = RSAAlgorithm.to_jwk(private.public_key(), as_dict=True)
                 members = {"e": jwk["e"], "kty": "RSA", "n": jwk["n"]}
@@ -52,5 +55,7 @@ def b64url(raw: bytes) -> str:
 
 def sign(claims: dict[str, Any], typ: str) -> str:
     """An RS256 JWT of ``claims`` with header ``typ`` (``at+JWT`` for access tokens)."""
+    import jwt
+
     key = signing_key()
     return jwt.encode(claims, key.private, algorithm="RS256", headers={"kid": key.kid, "typ": typ})

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import jwt
 from pydantic import ConfigDict
 
 from .auth import bearer_token, form_fields, why_not_live
@@ -210,6 +209,8 @@ def _introspect_access_token(world: World, client: ConnectClient, token: str) ->
     grant, _ = _live_access_grant(world, token)
     if grant is None or grant.client_id != client.client_id:
         return None
+    import jwt  # on first use: see connect_keys
+
     claims = jwt.decode(token, options={"verify_signature": False})
     return {**claims, "scope": " ".join(claims.get("scope", ())), "token_type": _ACCESS_TOKEN}
 
@@ -250,6 +251,8 @@ def end_session(call: Call) -> ApiResponse:
     client: ConnectClient | None = None
     hint = query.get("id_token_hint")
     if hint:
+        import jwt  # on first use: see connect_keys
+
         try:
             # An expired id token is still a good hint (IdentityServer skips its lifetime).
             claims = jwt.decode(

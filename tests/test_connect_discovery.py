@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from fake_dinero import ApiRequest, Clock, FakeDinero, World, connect_keys
 from fake_dinero.provisioning import ConnectUser
@@ -140,7 +141,7 @@ def test_making_a_world_or_serving_discovery_makes_no_key(monkeypatch: pytest.Mo
         raise AssertionError("an RSA key was generated")
 
     monkeypatch.setattr(connect_keys, "_key", None)  # as in a fresh process
-    monkeypatch.setattr(connect_keys.rsa, "generate_private_key", refuse)
+    monkeypatch.setattr(rsa, "generate_private_key", refuse)
     world = World.with_demo()
     world.add_demo_connect()
     FakeDinero(world).handle(ApiRequest("GET", "/.well-known/openid-configuration"))
