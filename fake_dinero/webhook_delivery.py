@@ -16,21 +16,23 @@ through httpx, and reports the answer back. Each door sends its own way:
 
 A delivery that reaches Dinero's own hosts in-process comes back through the
 fake; the sender is not re-entered then (the nested request sends nothing).
+
+httpx (and asyncio) are imported when a delivery is first sent: most fakes never
+send one, and importing httpx costs tens of milliseconds.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-
-import httpx
 
 from .domain import webhooks
 from .store import Record
 
 if TYPE_CHECKING:
+    import httpx
+
     from .fake import FakeDinero
 
 TIMEOUT_SECONDS = 10.0
@@ -96,6 +98,8 @@ class WebhookSender:
             attempts = self._take()
             if not attempts:
                 return []
+            import httpx
+
             with httpx.Client(timeout=TIMEOUT_SECONDS) as client:
                 for attempt in attempts:
                     self._settle(attempt, _send(client, attempt))
@@ -115,6 +119,10 @@ class WebhookSender:
             attempts = self._take()
             if not attempts:
                 return []
+            import asyncio
+
+            import httpx
+
             async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
                 outcomes = await asyncio.gather(*(_asend(client, attempt) for attempt in attempts))
             for attempt, outcome in zip(attempts, outcomes, strict=True):
