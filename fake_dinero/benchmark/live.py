@@ -216,15 +216,36 @@ def load(server: Served, *, concurrency: int, seconds: float, cpu: int | None) -
             f"{json.dumps(result['statuses'])}; first bodies: {json.dumps(result['non_2xx_bodies'])}",
             file=sys.stderr,
         )
+    if result["reconnects"]:
+        print(
+            f"{server.name} at concurrency {concurrency} closed {result['reconnects']} connections"
+            " the load generator meant to keep alive",
+            file=sys.stderr,
+        )
     return result
 
 
 # -- figures ----------------------------------------------------------------------
 
 
+@dataclass
+class LiveRuns:
+    """What the load generator said about each run, by concurrency."""
+
+    cpus: Cpus
+    bare: dict[int, dict[str, Any]]
+    fake: dict[int, dict[str, Any]]
+    fixture: dict[str, Any]
+
+
 def live_figures(*, seconds: float, contacts: int = 200, concurrency: tuple[int, ...] = (32, 1)) -> list[Figure]:
     """The live-server figures, each server driven for ``seconds`` (plus a short warm-up)
     at each concurrency, from a fresh server with ``contacts`` contacts for each run."""
+    return figures_from(measure_runs(seconds=seconds, contacts=contacts, concurrency=concurrency))
+
+
+def measure_runs(*, seconds: float, contacts: int = 200, concurrency: tuple[int, ...] = (32, 1)) -> LiveRuns:
+    """The bare app and ``serve`` at each concurrency, and the fixture's server at the highest."""
     cpus = Cpus.plan()
     loaded = max(concurrency)
 
@@ -239,21 +260,18 @@ def live_figures(*, seconds: float, contacts: int = 200, concurrency: tuple[int,
             return load(server, concurrency=clients, seconds=seconds, cpu=cpus.load)
 
     # Each fake runs right after its yardstick, so both meet much the same weather on a shared machine.
-    bare: dict[int, dict[str, Any]] = {}
-    fake: dict[int, dict[str, Any]] = {}
-    fixture: dict[str, Any] = {}
+    runs = LiveRuns(cpus, {}, {}, {})
     for clients in sorted(concurrency, reverse=True):
-        bare[clients] = run(BARE, clients)
-        fake[clients] = run(SERVE, clients)
+        runs.bare[clients] = run(BARE, clients)
+        runs.fake[clients] = run(SERVE, clients)
         if clients == loaded:
-            fixture = run(FIXTURE, clients)
-    return figures_from(bare, fake, fixture, cpus)
+            runs.fixture = run(FIXTURE, clients)
+    return runs
 
 
-def figures_from(
-    bare: dict[int, dict[str, Any]], fake: dict[int, dict[str, Any]], fixture: dict[str, Any], cpus: Cpus
-) -> list[Figure]:
+def figures_from(runs: LiveRuns) -> list[Figure]:
     """The summary lines of the runs' results."""
+    bare, fake, fixture, cpus = runs.bare, runs.fake, runs.fixture, runs.cpus
     note = "" if cpus.pinned else ", unpinned"
     figures = []
     for clients in sorted(fake, reverse=True):
@@ -367,7 +385,16 @@ def main(argv: list[str] | None = None) -> int:
         serve_live_server(args.port, args.contacts)
         return 0
     print(machine_note())
-    for figure in live_figures(seconds=args.seconds, contacts=args.contacts):
+    runs = measure_runs(seconds=args.seconds, contacts=args.contacts)
+    named = [*((BARE, run) for run in runs.bare.values()), *((SERVE, run) for run in runs.fake.values())]
+    for name, run in sorted([*named, (FIXTURE, runs.fixture)], key=lambda pair: -pair[1]["concurrency"]):
+        quarters = " ".join(f"{value:,.0f}" for value in run["quarters_requests_per_second"])
+        print(
+            f"  {name:<27} c={run['concurrency']:<3} {run['requests_per_second']:>8,.0f} req/s"
+            f"  p50 {run['p50_ms']:6.2f} ms  p99 {run['p99_ms']:6.2f} ms  max {run['max_ms']:6.1f} ms"
+            f"  quarters {quarters}  generator CPU {run['generator_cpu_share']:.0%}"
+        )
+    for figure in figures_from(runs):
         reference = f"  ({figure.reference_name}: {figure.reference:,.2f})" if figure.reference is not None else ""
         verdict = {True: "met", False: "NOT met", None: ""}[figure.met]
         print(f"{figure.name:<75} {figure.value:>10,.2f} {figure.unit:<6}{reference}  {figure.goal} {verdict}")

@@ -238,6 +238,7 @@ async def run_load(
         "warmup_seconds": warmup,
         "requests": requests,
         "requests_per_second": requests / seconds,
+        "mean_ms": sum(everything) / requests * 1000 if requests else 0.0,
         "p50_ms": percentile(everything, 0.50) * 1000,
         "p99_ms": percentile(everything, 0.99) * 1000,
         "max_ms": percentile(everything, 1.0) * 1000,
