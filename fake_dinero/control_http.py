@@ -334,6 +334,8 @@ def deliver_webhooks(call: Call) -> list[dict[str, Any]]:
 class JournalEntryDocument(BaseModel):
     """One call to Dinero's API as the journal keeps it (credentials redacted)."""
 
+    model_config = ConfigDict(defer_build=True)
+
     method: str
     path: str
     query: str

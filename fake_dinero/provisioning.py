@@ -179,7 +179,7 @@ def document_path(prefix: str, loc: Iterable[int | str]) -> str:
 
 
 class SubscriptionProfile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     HasPro: bool
     HasPayingPro: bool
@@ -196,7 +196,7 @@ class OrganizationProfile(BaseModel):
     """An organization as a file names it: an ``Id``, and any of the profile's fields
     (the rest come from the demo organization). Other keys are kept as they are."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     Id: int = Field(gt=0)
     Name: str | None = None
@@ -229,7 +229,7 @@ class OrganizationProfile(BaseModel):
 class ConnectUserEntry(BaseModel):
     """A Visma Connect user as a config names one: ``add_connect_user``'s arguments."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     email: str
     organization_ids: tuple[int, ...] = ()
@@ -241,7 +241,7 @@ class ConnectConfig(BaseModel):
     """What ``provision_connect`` takes (README.md, "Visma Connect"), checked whole
     before anything is added, so a bad config adds nothing."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     organizations: list[OrganizationProfile] = Field(default_factory=list)
     clients: list[ConnectClient] = Field(default_factory=list)

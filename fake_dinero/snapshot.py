@@ -163,7 +163,7 @@ class SnapshotError(DocumentError):
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     key: str = Field(min_length=1)
     parent: str | None = None
@@ -176,7 +176,7 @@ class _Row(BaseModel):
 
 
 class _Organization(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     profile: OrganizationProfile
     version: int = Field(ge=0)
@@ -184,14 +184,14 @@ class _Organization(BaseModel):
 
 
 class _ApiClient(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     clientId: str = Field(min_length=1)
     clientSecret: str
 
 
 class _ApiKey(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     apiKey: str = Field(min_length=1)
     organizationId: int
@@ -200,7 +200,7 @@ class _ApiKey(BaseModel):
 class SnapshotDocument(BaseModel):
     """A snapshot file as ``export_world`` writes it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     format: str
     seed: int | None = None

@@ -34,6 +34,8 @@ THRESHOLD_PARAMS = tuple(
 
 
 class ReviewEvidenceDocument(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     at: str
     """On the fake's clock, ISO 8601 with the UTC offset."""
     call: str
@@ -41,6 +43,8 @@ class ReviewEvidenceDocument(BaseModel):
 
 
 class ReviewFindingDocument(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     id: str
     """Stable, e.g. rate.429-hammered."""
     severity: str
@@ -59,6 +63,8 @@ class ReviewFindingDocument(BaseModel):
 
 
 class ReviewCheckDocument(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     id: str
     title: str
     severity: str
@@ -69,7 +75,7 @@ class ReviewCheckDocument(BaseModel):
 class ReviewDocument(BaseModel):
     """Dinero's technical review of the calls in the journal."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
 
     clean: bool
     calls: int
