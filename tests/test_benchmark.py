@@ -28,6 +28,7 @@ SUMMARY = (
     r"saldo report over [\d,]+ entries, again",
     r"memory added by [\d,]+ contacts, each read once",
     r"memory of one process holding [\d,]+ entities \(scaled down from 1,000,000\)",
+    r"import fake_dinero \(over a bare interpreter, \.pyc warm\)",
     r"import fake_dinero\.inprocess \(over a bare interpreter, \.pyc warm\)",
     r"from fake_dinero import FakeDinero \(over a bare interpreter, \.pyc warm\)",
     r"fake-dinero serve, launch to first answer \(\.pyc warm\)",

@@ -54,7 +54,7 @@ def machine_line(now: datetime | None = None) -> str:
 
 def number(value: float, unit: str) -> str:
     """A value with as many places as its size deserves, and its unit."""
-    if unit == "req/s":
+    if unit == "req/s" or float(value).is_integer():
         text = f"{value:,.0f}"
     elif abs(value) >= 100:
         text = f"{value:,.0f}"
