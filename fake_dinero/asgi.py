@@ -11,7 +11,6 @@ from typing import Any
 
 import anyio
 from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from .control_access import ControlAccess
@@ -45,10 +44,16 @@ async def read_body(scope: Scope, receive: Receive, limit: int = MAX_BODY_BYTES)
     for name, value in scope["headers"]:
         if name == b"content-length" and value.isdigit() and int(value) > limit:
             raise BodyTooLarge
+    message = await receive()
+    if message["type"] == "http.request" and not message.get("more_body", False):
+        # Most bodies come whole in one message: no list, no join.
+        body: bytes = message.get("body", b"")
+        if len(body) > limit:
+            raise BodyTooLarge
+        return body
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
         if message["type"] == "http.disconnect":
             break
         chunk = message.get("body", b"")
@@ -58,6 +63,7 @@ async def read_body(scope: Scope, receive: Receive, limit: int = MAX_BODY_BYTES)
         chunks.append(chunk)
         if not message.get("more_body", False):
             break
+        message = await receive()
     return b"".join(chunks)
 
 
@@ -105,35 +111,28 @@ class _Door:
         try:
             await self._serve(scope, receive, send)
         finally:
-            self._start_sender()
+            if self.fake.webhooks.pending():
+                self._start_sender()
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
+        # The ASGI scope as it is, no Starlette Request: the fake needs only these
+        # fields, and the scope's own path (a URL through urllib would lose the tabs
+        # and newlines an encoded %09 or %0A puts in a path).
         try:
             body = await read_body(scope, receive)
         except BodyTooLarge:
             await self._answer(send, _too_large())
             return
+        path: str = scope["path"]
         api_request = ApiRequest(
-            method=request.method,
-            # The scope's own path: request.url goes through urllib, which drops
-            # tabs and newlines from a URL (an encoded %0A would vanish).
-            path=scope["path"],
+            method=scope["method"],
+            path=path,
             query_string=scope["query_string"].decode("latin-1"),
             headers={key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]},
             body=body,
-            scheme=request.url.scheme,
+            scheme=scope.get("scheme", "http"),
         )
-        if is_control_path(scope["path"]):
-            refused = self.access.refusal(api_request)
-            if refused is not None:
-                self._log(api_request, refused, None)
-                await self._answer(send, refused)
-                return
-        if request.method == "POST" and scope["path"].rstrip("/").lower() == DELIVER_WEBHOOKS:
-            sent = json_response(await self._deliver_now())
-            self._log(api_request, sent, None)
-            await self._answer(send, sent)
+        if is_control_path(path) and await self._control(api_request, send):
             return
         journal = self.fake.journal
         journaled = len(journal)
@@ -148,6 +147,21 @@ class _Door:
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
             raise ConnectionDropped("drop fault")
         await self._answer(send, answer)
+
+    async def _control(self, api_request: ApiRequest, send: Send) -> bool:
+        """Answer a control-plane call the fake does not answer itself: a refusal by
+        ``access``, or the webhook deliveries attempted now. False for any other."""
+        refused = self.access.refusal(api_request)
+        if refused is not None:
+            self._log(api_request, refused, None)
+            await self._answer(send, refused)
+            return True
+        if api_request.method == "POST" and api_request.path.rstrip("/").lower() == DELIVER_WEBHOOKS:
+            sent = json_response(await self._deliver_now())
+            self._log(api_request, sent, None)
+            await self._answer(send, sent)
+            return True
+        return False
 
     def _log(self, request: ApiRequest, response: ApiResponse | None, entry: JournalEntry | None) -> None:
         if self.request_log is None:
@@ -181,7 +195,7 @@ class _Door:
     def _start_sender(self) -> None:
         loop = asyncio.get_running_loop()
         running = self._sender is not None and not self._sender.done() and self._sender.get_loop() is loop
-        if not running and self.fake.webhooks.pending():
+        if not running:
             self._sender = loop.create_task(self._send_while_pending())
 
     async def _send_while_pending(self) -> None:
@@ -207,10 +221,27 @@ def create_app(
     logging.getLogger("uvicorn.error").addFilter(_QUIET_DROPS)
     # Every path goes to the door: no Starlette route (its ``{path:path}`` pattern stops
     # at a newline, so an encoded %0A in a path got Starlette's own plain-text 404).
-    app = Starlette()
+    app = DoorApp()
     app.router.default = _Door(fake, request_log, access if access is not None else ControlAccess())
     app.state.fake = fake
     return app
+
+
+class DoorApp(Starlette):
+    """The Starlette app ``create_app`` makes, whose HTTP calls go straight to the door.
+
+    Starlette's error middleware and router would only cost time there: the door
+    answers every path and never fails (the fake answers its own errors as Dinero
+    does). Once middleware or a route is added to the app, or for any other kind of
+    scope (lifespan), Starlette serves the call as usual."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        door = self.router.default
+        if scope["type"] == "http" and isinstance(door, _Door) and not self.user_middleware and not self.router.routes:
+            scope["app"] = self
+            await door(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
 
 
 _QUIET_DROPS = _QuietDrops()

@@ -93,3 +93,48 @@ def test_an_encoded_newline_in_a_path_still_reaches_the_fake(http: AsgiClient, t
     response = http.get("/v1/123456/contacts/%0A", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 400
     assert response.json()["validationErrors"] == {"guid": "The value '\n' is not valid."}
+
+
+def test_middleware_added_to_the_app_still_sees_every_call(token: str) -> None:
+    app = create_app(FakeDinero(World.with_demo(seed=1)))
+    seen: list[str] = []
+
+    class Record:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            seen.append(scope["path"])
+            await self.inner(scope, receive, send)
+
+    app.add_middleware(Record)
+    response = AsgiClient(app).get("/v1/123456/contacts")
+    assert response.status_code == 401
+    assert seen == ["/v1/123456/contacts"]
+
+
+def test_the_app_answers_an_asgi_servers_lifespan_calls() -> None:
+    app = create_app(FakeDinero(World.with_demo(seed=1)))
+    events = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    sent: list[str] = []
+
+    async def receive() -> dict[str, Any]:
+        return events.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message["type"])
+
+    asyncio.run(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send))
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+def test_a_body_sent_in_pieces_reaches_the_fake_whole(http: AsgiClient, token: str) -> None:
+    async def pieces() -> Any:
+        yield b'{"Name": "Styk'
+        yield b'kevis ApS", "CountryKey": "DK"}'
+
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    created = http.post("/v1/123456/contacts", content=pieces(), headers=auth)
+    assert created.status_code == 200
+    contact = http.get(f"/v1/123456/contacts/{created.json()['ContactGuid']}", headers=auth)
+    assert contact.json()["Name"] == "Stykkevis ApS"
