@@ -249,7 +249,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from .asgi import create_app
     from .fake import FakeDinero
-    from .live import listening_socket
+    from .live import listening_socket, server_config
 
     # With JSON lines on standard output, what a person reads goes to standard error.
     say = sys.stderr if args.log_json and not args.quiet else sys.stdout
@@ -283,9 +283,7 @@ def serve(args: argparse.Namespace) -> int:
 
     log = request_log(args)
     access = control_access(args)
-    config = uvicorn.Config(
-        create_app(fake, log, access), log_level="warning", lifespan="off", timeout_graceful_shutdown=SHUTDOWN_SECONDS
-    )
+    config = server_config(create_app(fake, log, access), timeout_graceful_shutdown=SHUTDOWN_SECONDS)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the
     # signal to the handler that was there before it; make that handler a
     # quiet one so a requested stop ends with status 0.

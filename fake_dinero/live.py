@@ -5,11 +5,14 @@ Binds port 0 by default, so parallel test workers never collide.
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import threading
 from types import TracebackType
+from typing import Any
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from .asgi import create_app
 from .control_access import ControlAccess
@@ -28,6 +31,24 @@ def listening_socket(host: str) -> socket.socket:
     listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     return listener
+
+
+def server_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
+    """The uvicorn settings ``serve`` and ``LiveServer`` share.
+
+    The C HTTP parser (httptools) and event loop (uvloop) where the platform has them
+    (uvloop has no Windows build), the pure-Python ones otherwise: they answer about
+    twice as fast. No access log: at the warning level it is never shown, but uvicorn
+    still works out its client address and quoted path for every answer."""
+    return uvicorn.Config(
+        app,
+        http="httptools" if importlib.util.find_spec("httptools") else "h11",
+        loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        **options,
+    )
 
 
 class LiveServer:
@@ -50,8 +71,7 @@ class LiveServer:
                 ready.set()
 
         access = access if access is not None else ControlAccess.for_server(host)
-        config = uvicorn.Config(create_app(fake, access=access), log_level="warning", lifespan="off")
-        self._server = Server(config)
+        self._server = Server(server_config(create_app(fake, access=access)))
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, name="fake-dinero", daemon=True
         )

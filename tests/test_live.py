@@ -9,9 +9,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import requests
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from fake_dinero import FakeDinero, World
-from fake_dinero.live import LiveServer, listening_socket
+from fake_dinero.asgi import create_app
+from fake_dinero.live import LiveServer, listening_socket, server_config
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +83,17 @@ def test_connections_to_the_server_are_tcp_sockets_so_asyncio_turns_nagle_off() 
                 asyncio.base_events._set_nodelay(accepted)  # what asyncio's accept does to it
                 assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
 
+
+def test_the_server_runs_on_the_c_http_parser_and_event_loop() -> None:
+    """httptools and uvloop answer about twice as fast as h11 and asyncio's own loop;
+    ``serve`` and ``LiveServer`` both take their settings from ``server_config``."""
+    config = server_config(create_app())
+    config.load()
+    assert (config.http, config.loop) == ("httptools", "uvloop")
+    assert config.http_protocol_class is HttpToolsProtocol
+    assert config.access_log is False
+
+
+def test_the_live_server_serves_with_the_shared_settings(server: LiveServer) -> None:
+    assert server._server.config.http_protocol_class is HttpToolsProtocol
+    assert server._server.config.loop == "uvloop"
