@@ -194,3 +194,27 @@ def test_a_dropped_connection_is_logged(as_json: bool) -> None:
         assert json.loads(served.lines[-1])["status"] == 0
     else:
         assert served.lines[-1].endswith("-> dropped  org 123456  fault fault-1 (drop)")
+
+
+class _Counted(_Blocked):
+    """A console that counts the writes it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def test_lines_that_wait_together_are_written_together_in_order() -> None:
+    console = _Counted()
+    writer = ConsoleWriter(console)
+    for index in range(50):
+        writer(f"line {index}")
+    console.release.set()
+    writer.close()
+    assert console.getvalue() == "".join(f"line {index}\n" for index in range(50))
+    assert console.writes < 50
+    assert writer.dropped == 0
