@@ -97,3 +97,15 @@ def test_the_server_runs_on_the_c_http_parser_and_event_loop() -> None:
 def test_the_live_server_serves_with_the_shared_settings(server: LiveServer) -> None:
     assert server._server.config.http_protocol_class is HttpToolsProtocol
     assert server._server.config.loop == "uvloop"
+
+
+def test_a_keep_alive_connection_to_the_live_server_has_nagle_turned_off(server: LiveServer) -> None:
+    """Every answer is two writes (head, then body): with Nagle on, the second waits for
+    the client's delayed ACK on every request after a connection's first."""
+    with httpx.Client(base_url=server.base_url) as client:
+        client.get("/v1/123456/contacts")
+        client.get("/v1/123456/contacts")
+        connections = list(server._server.server_state.connections)
+        sockets = [connection.transport.get_extra_info("socket") for connection in connections]
+        assert sockets
+        assert all(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0 for sock in sockets)
