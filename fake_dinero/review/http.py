@@ -96,7 +96,7 @@ def review_journal(call: Call) -> dict[str, Any]:
     finding with its evidence, Dinero's rule and the fix.
 
     Thresholds are query parameters by their camelCase names (rateLimit, errorRun, ...)."""
-    from . import review
+    from .core import review
 
     params = query_params(call, *(param.name for param in THRESHOLD_PARAMS))
     try:
