@@ -21,7 +21,7 @@ from .errors import BAD_QUERY_FILTER, LIMIT_EXCEEDED, DineroError, validation_er
 from .formats import OutOfRange, parse_lenient_datetime, shown
 from .models import INT32, DineroModel
 from .routing import QueryParam
-from .store import Record, Table
+from .store import Record, Table, selects
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
@@ -92,7 +92,10 @@ class Condition:
     value: str
 
     def holds(self, document: Mapping[str, Any]) -> bool:
-        actual = _as_text(document.get(self.field)).lower()
+        return self.holds_for(document.get(self.field))
+
+    def holds_for(self, value: Any) -> bool:
+        actual = _as_text(value).lower()
         if self.operator == "eq":
             return actual == self.value
         return self.value in actual
@@ -138,6 +141,83 @@ def list_page(
     # Dinero's document: changesSince returns the items "created, deleted or updated"
     # since, so a sync sees deletions without also asking for deletedOnly.
     wanted_deleted = _deleted_selector(deleted_only, rules.deleted_only_false_means_all or changed is not None)
+    start = page * page_size
+    if changed is None and where is None and not free_text and not rules.sorts:
+        keys = _selected_keys(table, parent, wanted_deleted, conditions)
+        total = len(keys)
+        page_rows = [table.row(key) for key in keys[start : start + page_size]]
+        collection = [project(table.document(row), fields) for row in page_rows]
+    else:
+        matching = _matching_documents(table, rules, parent, wanted_deleted, changed, where, conditions, free_text)
+        if rules.sorts:
+            _sort(call, rules, matching)
+        total = len(matching)
+        collection = [project(document, fields) for document in matching[start : start + page_size]]
+    return {
+        "Collection": collection,
+        "Pagination": {
+            "MaxPageSizeAllowed": MAX_PAGE_SIZE,
+            "PageSize": page_size,
+            "Result": len(collection),
+            # Dinero's document calls this the count "before pagination";
+            # it counts every item that matches the filters.
+            "ResultWithoutFilter": total,
+            "Page": page,
+        },
+    }
+
+
+def _selected_keys(
+    table: Table, parent: str | None, deleted: bool | None, conditions: list[Condition]
+) -> Sequence[str]:
+    """Keys of the rows a list without sorting, free text or changesSince shows, in list
+    order, from the table's views and indexes: no document is rendered but the page's."""
+    view = table.view(parent, deleted)
+    if not conditions:
+        return _Keys(view)
+    indexed = [(condition, table.matching(condition.field, condition.value)) for condition in conditions]
+    found = [keys for condition, keys in indexed if condition.operator == "eq" and keys is not None]
+    rest = [condition for condition, keys in indexed if condition.operator != "eq" or keys is None]
+    if found:
+        candidates = set.intersection(*map(set, found)) if len(found) > 1 else found[0]
+        rows = [table.row(key) for key in candidates]
+        rows = [row for row in rows if selects((parent, deleted), row)]
+        rows.sort(key=table.view_key)
+    else:
+        rows = [table.row(key) for _, key in view]
+    for condition in rest:
+        read = table.value_reader(condition.field)
+        rows = [row for row in rows if condition.holds_for(read(row))]
+    return [row.key for row in rows]
+
+
+class _Keys(Sequence[str]):
+    """The keys of a view, sliced without copying the view."""
+
+    def __init__(self, view: Sequence[tuple[Any, str]]) -> None:
+        self._view = view
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+    def __getitem__(self, at: Any) -> Any:
+        if isinstance(at, slice):
+            return [key for _, key in self._view[at]]
+        return self._view[at][1]
+
+
+def _matching_documents(
+    table: Table,
+    rules: ListRules,
+    parent: str | None,
+    wanted_deleted: bool | None,
+    changed: set[str] | None,
+    where: Callable[[Record], bool] | None,
+    conditions: list[Condition],
+    free_text: str,
+) -> list[dict[str, Any]]:
+    """The documents of every row a list shows, for lists that sort documents or look
+    in their text, and for changesSince (which reads only the rows changed)."""
     matching: list[dict[str, Any]] = []
     for row in table.records(parent, keys=changed):
         if wanted_deleted is not None and row.deleted != wanted_deleted:
@@ -150,23 +230,7 @@ def list_page(
         if free_text and not any(free_text in _as_text(document.get(name)).lower() for name in rules.free_text):
             continue
         matching.append(document)
-    if rules.sorts:
-        _sort(call, rules, matching)
-
-    start = page * page_size
-    collection = [project(document, fields) for document in matching[start : start + page_size]]
-    return {
-        "Collection": collection,
-        "Pagination": {
-            "MaxPageSizeAllowed": MAX_PAGE_SIZE,
-            "PageSize": page_size,
-            "Result": len(collection),
-            # Dinero's document calls this the count "before pagination";
-            # it counts every item that matches the filters.
-            "ResultWithoutFilter": len(matching),
-            "Page": page,
-        },
-    }
+    return matching
 
 
 def _sort(call: Call, rules: ListRules, documents: list[dict[str, Any]]) -> None:
