@@ -80,6 +80,9 @@ class Collection:
     data_model: type[BaseModel]
     order: Callable[[Record], Any] | None = None
     turns_at: Callable[[Record], datetime | None] | None = None
+    documents_kept: int | None = None
+    """How many rendered documents a table of this collection keeps (``DOCUMENTS_KEPT``
+    when None): more for a collection whose lists are read whole."""
     field_names: dict[str, str] = field(init=False, repr=False, compare=False)
     plain_fields: frozenset[str] = field(init=False, repr=False, compare=False)
     """Read-model properties a row's data holds as they are shown: text, whole numbers
@@ -341,7 +344,7 @@ class Table:
             if previous is not None and previous is not row:
                 previous.document = None
             kept[row.key] = row
-            if len(kept) > DOCUMENTS_KEPT:
+            if len(kept) > (self.collection.documents_kept or DOCUMENTS_KEPT):
                 kept.popitem(last=False)[1].document = None
         elif kept.get(row.key) is row:
             kept.move_to_end(row.key)

@@ -105,8 +105,10 @@ def _render(organization: Organization, row: Record) -> EntryReadModel:
     return render_entry(organization, row.key, row.data)
 
 
-ENTRIES = Collection("entries", EntryReadModel, _render, data_model=EntryData)
-"""Every posted line; a row's ``parent`` is its voucher's guid."""
+ENTRIES = Collection("entries", EntryReadModel, _render, data_model=EntryData, documents_kept=1_000_000)
+"""Every posted line; a row's ``parent`` is its voucher's guid. A year's entries are read
+whole (GET entries, the reports), so a table keeps all their documents (about 700 bytes
+each) rather than render most of them again on every such read."""
 
 
 class PartyData(BaseModel):

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -51,10 +52,11 @@ def _day(text: str) -> date:
     return date.fromisoformat(text.strip()[:10])
 
 
-def _render(organization: Organization, item: PrimoEntry | Record) -> dict[str, Any]:
-    if isinstance(item, Record):
-        return organization.table(ENTRIES).document(item)
-    return _render_primo(organization, item)
+def _rendered(organization: Organization, found: Iterable[PrimoEntry | Record]) -> list[dict[str, Any]]:
+    table = organization.table(ENTRIES)
+    return [
+        table.document(item) if isinstance(item, Record) else _render_primo(organization, item) for item in found
+    ]
 
 
 def _render_primo(organization: Organization, entry: PrimoEntry) -> dict[str, Any]:
@@ -82,8 +84,9 @@ def list_entries(call: Call) -> list[dict[str, Any]]:
     includePrimo the year's primo entries come first (one per balance-sheet account with an
     opening balance, earlier years' result on 60020), then the entries by date."""
     _, _, (first, last) = _moments(call, "fromDate", "toDate")
-    found = entries_between(call.organization, _day(first), _day(last), call.query_bool("includePrimo", True))
-    return [_render(call.organization, item) for item in found]
+    organization = call.organization
+    found = entries_between(organization, _day(first), _day(last), call.query_bool("includePrimo", True))
+    return _rendered(organization, found)
 
 
 @routes.get(
@@ -96,5 +99,5 @@ def list_entry_changes(call: Call) -> list[dict[str, Any]]:
     given; at most 31 days apart, 84; end before start, 83), in the order added. With
     includePrimo, first the primo entries those entries changed, with their current amount."""
     start, end, _ = _moments(call, "changesFrom", "changesTo")
-    found = entry_changes(call.organization, start, end, call.query_bool("includePrimo", True))
-    return [_render(call.organization, item) for item in found]
+    organization = call.organization
+    return _rendered(organization, entry_changes(organization, start, end, call.query_bool("includePrimo", True)))
