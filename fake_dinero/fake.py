@@ -17,8 +17,6 @@ import logging
 import threading
 from typing import Any
 
-from pydantic import BaseModel
-
 from . import auth
 from .call import Call
 from .errors import NO_PRO_SUBSCRIPTION, SERVER_ERROR, UNAUTHORIZED, DineroError, OAuthError, unauthorized
@@ -78,7 +76,7 @@ class FakeDinero:
 
     def _deliver(self, request: ApiRequest) -> Delivery:
         if is_control_path(request.path):
-            return Delivery(self.handle(request))
+            return Delivery(self._answer(request))
         decision = self.faults.decide(request)
         fault = decision.fault
         routed = True
@@ -88,7 +86,7 @@ class FakeDinero:
         elif fault is not None and fault.kind != "malformed":
             response = fault.answer()
         else:
-            response = self.handle(request)
+            response = self._answer(request)
             routed = not _is_unrouted(response)
             if not routed:
                 nearest = response.headers.get(DID_YOU_MEAN)
@@ -131,16 +129,19 @@ class FakeDinero:
         answered as Dinero answers an unexpected error (500, code 50), with
         ``Connection: close`` so a client does not reuse a connection after it."""
         with self.lock:
-            try:
-                return self._handle(request)
-            except DineroError as error:
-                return json_response(error.body(), error.status, error.headers)
-            except OAuthError as error:
-                return json_response(error.body(), error.status, {"cache-control": "no-store"})
-            except Exception:
-                log.exception("fake-dinero failed to answer %s %s; this is a bug of the fake", request.method,
-                              request.path)  # fmt: skip
-                return internal_error()
+            return self._answer(request)
+
+    def _answer(self, request: ApiRequest) -> ApiResponse:
+        try:
+            return self._handle(request)
+        except DineroError as error:
+            return json_response(error.body(), error.status, error.headers)
+        except OAuthError as error:
+            return json_response(error.body(), error.status, {"cache-control": "no-store"})
+        except Exception:
+            log.exception("fake-dinero failed to answer %s %s; this is a bug of the fake", request.method,
+                          request.path)  # fmt: skip
+            return internal_error()
 
     def _handle(self, request: ApiRequest) -> ApiResponse:
         try:
@@ -250,8 +251,4 @@ def _render(result: Any) -> ApiResponse:
         return result
     if result is None:
         return ApiResponse(200)
-    if isinstance(result, BaseModel):
-        return json_response(result.model_dump(mode="json"))
-    if isinstance(result, list):
-        return json_response([item.model_dump(mode="json") if isinstance(item, BaseModel) else item for item in result])
     return json_response(result)
