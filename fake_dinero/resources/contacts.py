@@ -6,6 +6,7 @@ GET, shows in ``deletedOnly`` and ``changesSince`` lists, and can be restored.
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -76,7 +77,7 @@ class ContactFields(DineroModel):
     def _known_country(cls, key: str) -> str:
         if key.upper() not in seed_data.countries_by_key():
             raise ValueError(f"'{shown(key)}' is not a country key. Use a two-letter ISO code such as DK, DE or SE.")
-        return key.upper()
+        return sys.intern(key.upper())  # one "DK" for every contact, not one each
 
     @field_validator("PaymentConditionType")
     @classmethod
@@ -95,7 +96,7 @@ class ContactFields(DineroModel):
         if language is not None and language.lower() not in INVOICE_LANGUAGES:
             known = ", ".join(INVOICE_LANGUAGES)
             raise ValueError(f"'{shown(language)}' is not an invoice language. Use one of {known}.")
-        return language.lower() if language else None
+        return sys.intern(language.lower()) if language else None
 
     @model_validator(mode="after")
     def _payment_days(self) -> ContactFields:
