@@ -164,7 +164,7 @@ class TableState:
 _LOADS = itertools.count(1)
 
 DOCUMENTS_KEPT = 10_000
-"""Rendered documents a table keeps, the most recently read: enough for any working
+"""Rendered documents a table keeps, the most recently rendered: enough for any working
 set of a test, bounded for a table of a million rows."""
 
 _FIELD_SETS: dict[frozenset[str], set[str]] = {}
@@ -186,7 +186,7 @@ class Table:
         self._shared = False
         """Whether rows, changes and views are shared with a state (copied before a write)."""
         self._documents: OrderedDict[str, Record] = OrderedDict()
-        """The rows holding a rendered document, least recently read first."""
+        """The rows holding a rendered document, the first rendered first."""
         self.loaded = 0
         """Which load (of a snapshot) the rows come from; 0: none. Every load is
         numbered anew, so a version number reached again after a restore still
@@ -333,21 +333,22 @@ class Table:
 
     def document(self, row: Record) -> dict[str, Any]:
         """The row as Dinero renders it (PascalCase JSON), cached until it changes."""
-        turned = self._turned(row) if self.collection.turns_at is not None else False
         document = row.document
+        turned = self._turned(row) if self.collection.turns_at is not None else False
+        if document is not None and row.document_turned == turned:
+            return document
+        model = self.collection.render(self.organization, row)
+        row.document = document = model.model_dump(mode="json")
+        row.document_turned = turned
+        # The rows holding a document, in the order they were rendered: the oldest
+        # gives its document up once the table keeps more than its collection's share.
         kept = self._documents
-        if document is None or row.document_turned != turned:
-            model = self.collection.render(self.organization, row)
-            row.document = document = model.model_dump(mode="json")
-            row.document_turned = turned
-            previous = kept.pop(row.key, None)
-            if previous is not None and previous is not row:
-                previous.document = None
-            kept[row.key] = row
-            if len(kept) > (self.collection.documents_kept or DOCUMENTS_KEPT):
-                kept.popitem(last=False)[1].document = None
-        elif kept.get(row.key) is row:
-            kept.move_to_end(row.key)
+        previous = kept.pop(row.key, None)
+        if previous is not None and previous is not row:
+            previous.document = None
+        kept[row.key] = row
+        if len(kept) > (self.collection.documents_kept or DOCUMENTS_KEPT):
+            kept.popitem(last=False)[1].document = None
         return document
 
     def _turned(self, row: Record) -> bool:
