@@ -127,11 +127,6 @@ class Operation:
         return (self.method, self.path)
 
     @property
-    def literal_shape(self) -> tuple[bool, ...]:
-        """Which segments are parameters: the order the route table tries paths in."""
-        return tuple(segment is None for segment in self.segments)
-
-    @property
     def shape(self) -> str:
         """The path as ``nearest`` compares it: lower-case, ``{}`` for each parameter."""
         return "/".join(_SLOT if literal is None else literal for literal in self.segments)
@@ -139,18 +134,6 @@ class Operation:
     @property
     def organization_scoped(self) -> bool:
         return "organizationId" in self.params
-
-    def match(self, parts: list[str], lowered: list[str]) -> dict[str, str] | None:
-        values: dict[str, str] = {}
-        names = iter(self.params)
-        for literal, part, low in zip(self.segments, parts, lowered, strict=True):
-            if literal is None:
-                if not part:
-                    return None
-                values[next(names)] = part
-            elif literal != low:
-                return None
-        return values
 
 
 class Routes:
@@ -190,45 +173,50 @@ class NoRoute(Exception):
         self.allowed = sorted(set(allowed))
 
 
+class _Node:
+    """One segment of the route tree: literal segments by name, one parameter, and the
+    operations whose path ends here, by method."""
+
+    __slots__ = ("literals", "parameter", "operations")
+
+    def __init__(self) -> None:
+        self.literals: dict[str, _Node] = {}
+        self.parameter: _Node | None = None
+        self.operations: dict[str, tuple[Operation, tuple[int, ...]]] = {}
+        """By method: the operation and where its parameters stand in the path."""
+
+
 class RouteTable:
-    """All operations, bucketed by segment count for a short scan."""
+    """All operations, in a tree of path segments: a match walks the path once."""
 
     def __init__(self, routes: Iterable[Routes]) -> None:
         self.operations: list[Operation] = [op for group in routes for op in group.operations]
-        self._buckets: dict[int, list[Operation]] = {}
+        self._root = _Node()
         self._nearest: dict[tuple[str, str], Operation | None] = {}
-        seen: set[tuple[str, tuple[str | None, ...]]] = set()
         for op in self.operations:
-            shape = (op.method, op.segments)
-            if shape in seen:
+            node = self._root
+            for literal in op.segments:
+                if literal is None:
+                    node.parameter = node = node.parameter or _Node()
+                else:
+                    node = node.literals.setdefault(literal, _Node())
+            if op.method in node.operations:
                 raise ValueError(f"{op.method} {op.path} is declared twice")
-            seen.add(shape)
-            self._buckets.setdefault(len(op.segments), []).append(op)
-        for bucket in self._buckets.values():
-            # A literal beats a parameter at the first segment where two paths
-            # differ, so /invoices/fetch wins over /invoices/{guid}.
-            bucket.sort(key=lambda op: op.literal_shape)
+            node.operations[op.method] = (op, tuple(at for at, literal in enumerate(op.segments) if literal is None))
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
         trimmed = path.strip("/")
         parts = trimmed.split("/") if trimmed else []
-        lowered = [part.lower() for part in parts]
-        allowed: list[str] = []
-        shape: tuple[bool, ...] | None = None
-        for op in self._buckets.get(len(parts), ()):
-            values = op.match(parts, lowered)
-            if values is None:
-                continue
+        end = _path_end(self._root, parts, 0)
+        if end is None:
+            raise NoRoute()
+        found = end.operations.get(method)
+        if found is None:
             # Only the most literal path that matches counts: /invoices/fetch
             # is its own resource, not an /invoices/{guid}.
-            if shape is None:
-                shape = op.literal_shape
-            elif op.literal_shape != shape:
-                break
-            if op.method == method:
-                return op, values
-            allowed.append(op.method)
-        raise NoRoute(allowed)
+            raise NoRoute(end.operations)
+        op, parameter_at = found
+        return op, {name: parts[at] for name, at in zip(op.params, parameter_at, strict=True)}
 
     def nearest(self, method: str, path: str) -> Operation | None:
         """The operation whose path is most like ``path`` (for a request no operation has):
@@ -258,6 +246,21 @@ class RouteTable:
             if score > best:
                 best, found = score, op
         return found
+
+
+def _path_end(node: _Node, parts: list[str], depth: int) -> _Node | None:
+    """The node where ``parts`` end, a literal segment tried before a parameter at each
+    step (so /invoices/fetch wins over /invoices/{guid}); a parameter is never empty."""
+    if depth == len(parts):
+        return node if node.operations else None
+    child = node.literals.get(parts[depth].lower())
+    if child is not None:
+        end = _path_end(child, parts, depth + 1)
+        if end is not None:
+            return end
+    if node.parameter is not None and parts[depth]:
+        return _path_end(node.parameter, parts, depth + 1)
+    return None
 
 
 def _comparable(segment: str) -> str:
