@@ -142,7 +142,7 @@ def _wait_until_answering(process: subprocess.Popen[bytes], port: int, errors: I
             said = errors.read().decode("utf-8", "replace").strip()
             raise RuntimeError(f"{name} stopped with status {process.returncode} before answering: {said}")
         try:
-            httpx.get(f"http://127.0.0.1:{port}/v1/{ORG}/contacts", timeout=1.0)
+            httpx.get(f"http://127.0.0.1:{port}/v1/{ORG}/contacts", timeout=1.0, trust_env=False)
             return
         except httpx.TransportError:
             time.sleep(0.05)
@@ -170,6 +170,7 @@ def legacy_token(port: int) -> str:
         auth=(CLIENT_ID, CLIENT_SECRET),
         data={"grant_type": "password", "username": API_KEY, "password": API_KEY, "scope": "read write"},
         timeout=10.0,
+        trust_env=False,
     )
     answer.raise_for_status()
     return str(answer.json()["access_token"])

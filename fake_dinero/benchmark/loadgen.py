@@ -170,7 +170,7 @@ async def client(index: int, host: str, port: int, calls: dict[str, bytes], tall
             sent = clock()
             if sent >= stop:
                 break
-            kind = kinds[n % 10]
+            kind = kinds[n % len(kinds)]
             n += 1
             writer.write(calls[kind])
             try:
