@@ -175,16 +175,24 @@ def _selected_keys(
     view = table.view(parent, deleted)
     if not conditions:
         return _Keys(view)
-    indexed = [(condition, table.matching(condition.field, condition.value)) for condition in conditions]
-    found = [keys for condition, keys in indexed if condition.operator == "eq" and keys is not None]
-    rest = [condition for condition, keys in indexed if condition.operator != "eq" or keys is None]
-    if found:
-        candidates = set.intersection(*map(set, found)) if len(found) > 1 else found[0]
-        rows = [table.row(key) for key in candidates]
-        rows = [row for row in rows if selects((parent, deleted), row)]
-        rows.sort(key=table.view_key)
-    else:
+    found: list[set[str] | frozenset[str]] = []
+    rest: list[Condition] = []
+    for condition in conditions:
+        keys = (table.matching if condition.operator == "eq" else table.containing)(condition.field, condition.value)
+        if keys is None:
+            rest.append(condition)
+        else:
+            found.append(keys)
+    if not found:
         rows = [table.row(key) for _, key in view]
+    else:
+        candidates = found[0].intersection(*found[1:]) if len(found) > 1 else found[0]
+        if len(candidates) * 8 > len(view):
+            rows = [table.row(key) for _, key in view if key in candidates]
+        else:
+            selector = (parent, deleted)
+            rows = [row for row in map(table.row, candidates) if selects(selector, row)]
+            rows.sort(key=table.view_key)
     for condition in rest:
         read = table.value_reader(condition.field)
         rows = [row for row in rows if condition.holds_for(read(row))]

@@ -250,10 +250,29 @@ class Table:
             return lambda row: getattr(row.data, name)
         return lambda row: self.document(row).get(name)
 
-    def matching(self, name: str, text: str) -> set[str] | None:
+    def matching(self, name: str, text: str) -> set[str] | frozenset[str] | None:
         """Keys of the rows (deleted too) whose ``name`` shows as ``text`` (compared
         lower-case, as Dinero's filters compare), from an index kept on write;
         None when the property is not one the table can index."""
+        index = self._index(name)
+        if index is None:
+            return None
+        return index.get(text, _NO_KEYS)
+
+    def containing(self, name: str, text: str) -> set[str] | None:
+        """Keys of the rows (deleted too) whose ``name`` contains ``text`` (lower-case):
+        one look at each distinct value in the index, not at each row; None when the
+        property is not one the table can index."""
+        index = self._index(name)
+        if index is None:
+            return None
+        found: set[str] = set()
+        for value, keys in index.items():
+            if text in value:
+                found |= keys
+        return found
+
+    def _index(self, name: str) -> dict[str, set[str]] | None:
         if name not in self.collection.plain_fields:
             return None
         index = self._indexes.get(name)
@@ -262,7 +281,7 @@ class Table:
             index = self._indexes[name] = {}
             for row in self._rows.values():
                 index.setdefault(_index_text(getattr(row.data, name)), set()).add(row.key)
-        return index.get(text, _NO_KEYS)
+        return index
 
     @property
     def change_count(self) -> int:
