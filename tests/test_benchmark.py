@@ -22,6 +22,7 @@ SUMMARY = (
     r"queryFilter Name contains, [\d,]+ contacts",
     r"changesSince, \d+ changed of [\d,]+ contacts",
     r"reset to the seeded state after [\d,]+ contacts added",
+    r"then freeing the [\d,]+ contacts the reset let go of",
     r"entries of a year, [\d,]+ entries, first call",
     r"entries of a year, [\d,]+ entries, again",
     r"saldo report over [\d,]+ entries, after a booking",
