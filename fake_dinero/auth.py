@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
-import json
-from typing import Any
 from urllib.parse import parse_qsl
 
 from .call import Call
@@ -112,23 +108,12 @@ def issue_legacy_token(
         "organization_id": organization_id,
         "jti": world.new_secret(12),
     }
-    token = hs256_jwt(claims, world.token_signing_key)
+    import jwt  # PyJWT and the cryptography it loads cost ~40 ms: paid at the first login, not at import
+
+    token = jwt.encode(claims, world.token_signing_key, algorithm="HS256")
     grant = Grant(token, client.client_id, scopes, float(expires), organizations=(organization_id,))
     world.keep_token(grant)
     return grant
-
-
-_HS256_HEADER = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').rstrip(b"=")
-
-
-def hs256_jwt(claims: dict[str, Any], key: bytes) -> str:
-    """``claims`` as a compact HS256 JWT (RFC 7515/7519), byte for byte what
-    ``jwt.encode(claims, key, algorithm="HS256")`` gives: the standard library does it,
-    so a legacy login never pays for importing PyJWT and cryptography."""
-    payload = base64.urlsafe_b64encode(json.dumps(claims, separators=(",", ":")).encode()).rstrip(b"=")
-    signing_input = _HS256_HEADER + b"." + payload
-    signature = base64.urlsafe_b64encode(hmac.new(key, signing_input, hashlib.sha256).digest()).rstrip(b"=")
-    return (signing_input + b"." + signature).decode()
 
 
 def bearer_token(request: ApiRequest) -> str | None:

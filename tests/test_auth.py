@@ -37,7 +37,6 @@ def test_the_access_token_is_signed_hs256_with_the_worlds_key(anonymous: httpx.C
     key, audience = world.token_signing_key, "http://api.dinero.dk"
     claims = jwt.decode(token, key, algorithms=["HS256"], audience=audience, options={"verify_exp": False})
     assert claims["iss"] == "urn:dineroauthz"
-    assert token == jwt.encode(claims, world.token_signing_key, algorithm="HS256")
 
 
 def test_client_credentials_may_come_in_the_form_body(anonymous: httpx.Client) -> None:

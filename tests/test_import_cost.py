@@ -30,7 +30,7 @@ def test_importing_the_fake_loads_no_jwt_crypto_or_http_client() -> None:
     assert loaded_after("from fake_dinero.fake import FakeDinero") == set()
 
 
-def test_a_legacy_login_and_a_call_load_no_jwt_or_crypto() -> None:
+def test_a_legacy_login_and_a_call_load_no_http_client() -> None:
     loaded = loaded_after(
         """
         import json
@@ -51,7 +51,7 @@ def test_a_legacy_login_and_a_call_load_no_jwt_or_crypto() -> None:
         assert answer.status == 200, answer.body
         """
     )
-    assert not loaded & {"jwt", "cryptography", "httpx"}
+    assert not loaded & {"httpx", "rich", "click"}
 
 
 def test_the_in_process_door_loads_no_jwt_or_crypto() -> None:
