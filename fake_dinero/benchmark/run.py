@@ -52,7 +52,9 @@ QUICK = Sizes(
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m fake_dinero.benchmark", description=(__doc__ or "").splitlines()[0]
+    )
     full = Sizes()
     parser.add_argument("--quick", action="store_true",
                         help="everything small and short (10,000 contacts, 1 s load runs): a smoke run")  # fmt: skip
