@@ -26,6 +26,7 @@ def test_a_tiny_run_gives_every_figure_a_number_and_the_fake_answers_only_2xx() 
     assert len(names) == len(set(names))
     assert any("fake-dinero serve" in name and "req/s" in name for name in names)
     assert any("dinero_server" in name for name in names)
+    assert sum("server CPU per request" in name for name in names) == 2
     for figure in figures:
         assert figure.group == "live server"
         assert isinstance(figure.value, (int, float)) and not math.isnan(figure.value), figure

@@ -118,7 +118,9 @@ def serve(host: str, port: int) -> None:
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((host, port))
     listener.listen(128)
-    config = uvicorn.Config(create_bare_app(), log_level="warning", lifespan="off")
+    # uvicorn's defaults pick httptools and uvloop when installed, as serve's config names
+    # them; the access log is off, as in serve.
+    config = uvicorn.Config(create_bare_app(), log_level="warning", lifespan="off", access_log=False)
     uvicorn.Server(config).run(sockets=[listener])
 
 

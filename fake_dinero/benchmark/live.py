@@ -122,6 +122,7 @@ class Served:
     name: str
     port: int
     token: str
+    pid: int
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -158,7 +159,7 @@ def served(name: str, command: list[str], port: int, cpu: int | None) -> Iterato
             _pin(process.pid, cpu)
             _wait_until_answering(process, port, errors, name)
             token = "bare" if name == BARE else legacy_token(port)
-            yield Served(name, port, token)
+            yield Served(name, port, token, process.pid)
         finally:
             _stop(process)
 
@@ -200,6 +201,7 @@ def load(server: Served, *, concurrency: int, seconds: float, cpu: int | None) -
         sys.executable, "-m", "fake_dinero.benchmark.loadgen",
         "--port", str(server.port), "--token", server.token,
         "--concurrency", str(concurrency), "--seconds", str(seconds), "--org", str(ORG),
+        "--server-pid", str(server.pid),
     ]  # fmt: skip
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -295,6 +297,7 @@ def figures_from(runs: LiveRuns) -> list[Figure]:
             )
         )
     ours, theirs = fake[max(fake)], bare[max(fake)]
+    figures.append(_cpu_per_request(f"{SERVE}, concurrency {max(fake)}", ours, theirs))
     figures.append(
         Figure(
             GROUP,
@@ -324,6 +327,7 @@ def figures_from(runs: LiveRuns) -> list[Figure]:
             met=fixture["p99_ms"] < P99_MS_LOADED,
         )
     )
+    figures.append(_cpu_per_request(f"{FIXTURE}, concurrency {clients}", fixture, theirs))
     non_2xx = sum(result["non_2xx"] for result in [*fake.values(), fixture])
     figures.append(Figure(GROUP, "answers from the fake that were not 2xx", non_2xx, "", goal="0", met=non_2xx == 0))
     busiest = bare[max(bare)]
@@ -355,6 +359,22 @@ def _throughput(name: str, ours: dict[str, Any], theirs: dict[str, Any], goal: s
         reference_name=BARE,
         goal=goal,
         met=value >= THROUGHPUT_SHARE * reference if goal else None,
+    )
+
+
+def _cpu_per_request(name: str, ours: dict[str, Any], theirs: dict[str, Any]) -> Figure:
+    """The server's CPU time per request: the share of bare Starlette's throughput a
+    server would reach with a CPU to itself, whatever else ran on the machine."""
+    value, reference = ours.get("server_cpu_us_per_request"), theirs.get("server_cpu_us_per_request")
+    return Figure(
+        GROUP,
+        f"{name}, server CPU per request",
+        value if value is not None else float("nan"),
+        "us",
+        reference=reference,
+        reference_name=BARE,
+        goal=f"<= {1 / THROUGHPUT_SHARE:g}x {BARE} (as >= {THROUGHPUT_SHARE:.0%} of its req/s)",
+        met=value <= reference / THROUGHPUT_SHARE if value is not None and reference else None,
     )
 
 

@@ -195,6 +195,18 @@ async def client(index: int, host: str, port: int, calls: dict[str, bytes], tall
         writer.close()
 
 
+def process_cpu_seconds(pid: int | None) -> float | None:
+    """User and system CPU seconds of a process so far, from Linux's /proc (None elsewhere)."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(ordered: list[float], share: float) -> float:
     """The nearest-rank percentile of sorted values (0 for none)."""
     if not ordered:
@@ -212,8 +224,10 @@ async def run_load(
     warmup: float | None = None,
     org: int = ORG,
     guid: str | None = None,
+    server_pid: int | None = None,
 ) -> dict[str, Any]:
-    """Drive the server for ``warmup`` + ``seconds`` and say what it answered (see the module)."""
+    """Drive the server for ``warmup`` + ``seconds`` and say what it answered (see the module);
+    with ``server_pid``, also the CPU time that process spent in the measured seconds."""
     warmup = min(1.0, seconds / 4) if warmup is None else warmup
     guid = guid or await find_guid(host, port, token, org)
     calls = requests_for(host, port, token, org, guid)
@@ -222,9 +236,9 @@ async def run_load(
     tally = Tally(start=start, seconds=seconds)
     tasks = [loop.create_task(client(i, host, port, calls, tally, start + seconds)) for i in range(concurrency)]
     await asyncio.sleep(max(0.0, start - time.perf_counter()))
-    cpu_before, wall_before = os.times(), time.perf_counter()
+    cpu_before, wall_before, server_before = os.times(), time.perf_counter(), process_cpu_seconds(server_pid)
     await asyncio.sleep(max(0.0, start + seconds - time.perf_counter()))
-    cpu_after, wall_after = os.times(), time.perf_counter()
+    cpu_after, wall_after, server_after = os.times(), time.perf_counter(), process_cpu_seconds(server_pid)
     await asyncio.gather(*tasks)
 
     everything = sorted(latency for kind in tally.latencies.values() for latency in kind)
@@ -259,6 +273,13 @@ async def run_load(
         "generator_cpu_seconds": cpu,
         "generator_cpu_share": cpu / (wall_after - wall_before),
         "generator_requests_per_cpu_second": requests / cpu if cpu > 0 else None,
+        # What a request costs the server in CPU: unlike requests a second, it does not
+        # depend on how much of its CPU others on a shared machine leave it.
+        "server_cpu_us_per_request": (
+            (server_after - server_before) / requests * 1e6
+            if server_before is not None and server_after is not None and requests
+            else None
+        ),
         "event_loop": type(loop).__module__.split(".")[0],
     }
 
@@ -295,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--org", type=int, default=ORG, help=f"organization id (default: {ORG})")
     parser.add_argument("--guid", default=None, help="the contact to GET (default: the first one listed)")
+    parser.add_argument("--server-pid", type=int, default=None, help="the server's process, to report its CPU use")
     args = parser.parse_args(argv)
     result = measure(
         args.host,
@@ -305,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         warmup=args.warmup,
         org=args.org,
         guid=args.guid,
+        server_pid=args.server_pid,
     )
     json.dump(result, sys.stdout)
     print()
