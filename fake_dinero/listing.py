@@ -145,8 +145,9 @@ def list_page(
     if changed is None and where is None and not free_text and not rules.sorts:
         keys = _selected_keys(table, parent, wanted_deleted, conditions)
         total = len(keys)
-        page_rows = [table.row(key) for key in keys[start : start + page_size]]
-        collection = [project(table.document(row), fields) for row in page_rows]
+        documents = table.documents(keys[start : start + page_size])
+        # project() inlined: a page's hundred calls of it were a sixth of its cost.
+        collection = [{spelled: document.get(name) for spelled, name in fields} for document in documents]
     else:
         matching = _matching_documents(table, rules, parent, wanted_deleted, changed, where, conditions, free_text)
         if rules.sorts:
