@@ -145,15 +145,13 @@ def list_page(
     if changed is None and where is None and not free_text and not rules.sorts:
         keys = _selected_keys(table, parent, wanted_deleted, conditions)
         total = len(keys)
-        documents = table.documents(keys[start : start + page_size])
-        # project() inlined: a page's hundred calls of it were a sixth of its cost.
-        collection = [{spelled: document.get(name) for spelled, name in fields} for document in documents]
+        collection = project_all(table.documents(keys[start : start + page_size]), fields)
     else:
         matching = _matching_documents(table, rules, parent, wanted_deleted, changed, where, conditions, free_text)
         if rules.sorts:
             _sort(call, rules, matching)
         total = len(matching)
-        collection = [project(document, fields) for document in matching[start : start + page_size]]
+        collection = project_all(matching[start : start + page_size], fields)
     return {
         "Collection": collection,
         "Pagination": {
@@ -291,6 +289,18 @@ def resolve_fields(requested: str, field_names: Mapping[str, str]) -> list[tuple
 
 def project(document: Mapping[str, Any], fields: Sequence[tuple[str, str]]) -> dict[str, Any]:
     return {spelled: document.get(canonical) for spelled, canonical in fields}
+
+
+def project_all(documents: Iterable[Mapping[str, Any]], fields: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    """``project`` of each document: written as plain loops, which cost a page of 100 half
+    what a comprehension per document does (a comprehension is a call of its own)."""
+    projected = []
+    for document in documents:
+        item = {}
+        for spelled, name in fields:
+            item[spelled] = document.get(name)
+        projected.append(item)
+    return projected
 
 
 def parse_query_filter(
