@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import types
+import typing
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Context, Decimal
 from urllib.parse import quote
@@ -155,3 +157,28 @@ def money(value: Decimal | float | int | str) -> Decimal:
 def money_json(value: Decimal | float | int | str) -> float:
     """Money as the JSON number Dinero sends."""
     return float(money(value))
+
+
+def filter_text(value: object) -> str:
+    """A value as Dinero's list filters compare it: its text, lower-case, with true and
+    false for booleans and nothing for null."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).lower()
+
+
+_TEXT_LIKE = (str, int, bool)
+
+
+def reads_as_text(annotation: object) -> bool:
+    """Whether a property of this type shows in JSON as ``str()`` of its Python value
+    (text, whole numbers and booleans, or one of them or null), so a filter reads the
+    same text from a stored model as from the rendered document."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return reads_as_text(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return len(members) == 1 and reads_as_text(members[0])
+    return annotation in _TEXT_LIKE

@@ -18,7 +18,7 @@ from pydantic import BaseModel, create_model
 
 from .call import Call
 from .errors import BAD_QUERY_FILTER, LIMIT_EXCEEDED, DineroError, validation_error
-from .formats import OutOfRange, parse_lenient_datetime, shown
+from .formats import OutOfRange, filter_text, parse_lenient_datetime, shown
 from .models import INT32, DineroModel
 from .routing import QueryParam
 from .store import Record, Table, selects
@@ -95,7 +95,7 @@ class Condition:
         return self.holds_for(document.get(self.field))
 
     def holds_for(self, value: Any) -> bool:
-        actual = _as_text(value).lower()
+        actual = filter_text(value)
         if self.operator == "eq":
             return actual == self.value
         return self.value in actual
@@ -234,7 +234,7 @@ def _matching_documents(
         document = table.document(row)
         if conditions and not all(condition.holds(document) for condition in conditions):
             continue
-        if free_text and not any(free_text in _as_text(document.get(name)).lower() for name in rules.free_text):
+        if free_text and not any(free_text in filter_text(document.get(name)) for name in rules.free_text):
             continue
         matching.append(document)
     return matching
@@ -378,11 +378,3 @@ def changed_keys(call: Call, table: Table) -> set[str] | None:
             }
         ) from None
     return table.changed_since(since)
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

@@ -19,17 +19,16 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
-import types
-import typing
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from .errors import item_deleted, not_found
+from .formats import filter_text, reads_as_text
 
 if TYPE_CHECKING:
     from .world import Organization
@@ -97,9 +96,6 @@ class Collection:
             raise ValueError(f"a collection named {self.name!r} exists already")
 
 
-_PLAIN_TYPES = (str, int, bool)
-
-
 def _plain_fields(read_model: type[BaseModel], data_model: type[BaseModel]) -> frozenset[str]:
     data_fields = data_model.model_fields
     return frozenset(
@@ -108,19 +104,8 @@ def _plain_fields(read_model: type[BaseModel], data_model: type[BaseModel]) -> f
         if name in data_fields
         and data_fields[name].annotation == info.annotation
         and data_fields[name].metadata == info.metadata
-        and _is_plain(info.annotation)
+        and reads_as_text(info.annotation)
     )
-
-
-def _is_plain(annotation: Any) -> bool:
-    """``str``, ``int`` or ``bool``, or one of them or None: types whose JSON form reads
-    as ``str()`` of the value, so a filter gets the same text from data as from the document."""
-    if typing.get_origin(annotation) is typing.Annotated:
-        return _is_plain(typing.get_args(annotation)[0])
-    if typing.get_origin(annotation) in (Union, types.UnionType):
-        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        return len(members) == 1 and _is_plain(members[0])
-    return annotation in _PLAIN_TYPES
 
 
 COLLECTIONS: dict[str, Collection] = {}
@@ -292,7 +277,7 @@ class Table:
             # Made from the rows as they are, so it is right for a state sharing them too.
             index = self._indexes[name] = {}
             for row in self._rows.values():
-                index.setdefault(_index_text(getattr(row.data, name)), set()).add(row.key)
+                index.setdefault(filter_text(getattr(row.data, name)), set()).add(row.key)
         return index
 
     @property
@@ -450,13 +435,13 @@ class Table:
                         bisect.insort(view, (new_key, row.key))
         for name, index in self._indexes.items():
             if previous is not None:
-                old_text = _index_text(getattr(previous.data, name))
+                old_text = filter_text(getattr(previous.data, name))
                 keys = index.get(old_text)
                 if keys is not None:
                     keys.discard(previous.key)
                     if not keys:
                         del index[old_text]
-            index.setdefault(_index_text(getattr(row.data, name)), set()).add(row.key)
+            index.setdefault(filter_text(getattr(row.data, name)), set()).add(row.key)
 
     def _log(self, row: Record, now: datetime, kind: str) -> None:
         entry = (now, row.version, row.key)
@@ -492,15 +477,6 @@ def _remove(view: View, entry: tuple[Any, str]) -> None:
     at = bisect.bisect_left(view, entry)
     if at < len(view) and view[at] == entry:
         del view[at]
-
-
-def _index_text(value: Any) -> str:
-    """A value as a filter compares it: its text, lower-case (true/false for booleans)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value).lower()
 
 
 def _share_fields_set(data: Any) -> None:
