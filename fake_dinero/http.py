@@ -85,7 +85,7 @@ def dump_json(document: Any) -> bytes:
     strings too, which only costs the slower path), and what pydantic refuses (nesting
     deeper than it goes)."""
     try:
-        body = to_json(document)
+        body = to_json(document, by_alias=False)  # as model_dump(mode="json") names fields
     except ValueError:
         body = b""
     if not body or b"0.0000" in body or _SHORT_EXPONENT.search(body):

@@ -191,7 +191,7 @@ def _selected_keys(
         else:
             selector = (parent, deleted)
             rows = [row for row in map(table.row, candidates) if selects(selector, row)]
-            rows.sort(key=table.view_key)
+            rows.sort(key=lambda row: (table.view_key(row), row.key))  # the views' order, ties too
     for condition in rest:
         read = table.value_reader(condition.field)
         rows = [row for row in rows if condition.holds_for(read(row))]

@@ -152,6 +152,9 @@ DOCUMENTS_KEPT = 10_000
 """Rendered documents a table keeps, the most recently rendered: enough for any working
 set of a test, bounded for a table of a million rows."""
 
+PARENT_VIEWS_KEPT = 64
+"""List orders a table keeps, at most: those under one parent give way first."""
+
 _FIELD_SETS: dict[frozenset[str], set[str]] = {}
 """One set object per combination of set fields (see ``_share_fields_set``)."""
 
@@ -216,6 +219,12 @@ class Table:
         view = self._views.get(selector)
         if view is None:
             view = sorted((self._sort_key(row), row.key) for row in self._rows.values() if selects(selector, row))
+            if parent is not None and len(self._views) >= PARENT_VIEWS_KEPT:
+                # Views under single parents are many and small: the oldest made gives way,
+                # so a write does not keep up (nor a reset's first write copy) one per parent ever read.
+                oldest = next((kept for kept in self._views if kept[0] is not None), None)
+                if oldest is not None:
+                    del self._views[oldest]
             # Made from the rows as they are, so it is right for a state sharing them too.
             self._views[selector] = view
         return view

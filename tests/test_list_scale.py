@@ -16,7 +16,8 @@ from fake_dinero import store as store_module
 from fake_dinero.contracts.strategies import contact_bodies
 from fake_dinero.formats import filter_text
 from fake_dinero.resources.contacts import CONTACTS as CONTACT_ROWS
-from fake_dinero.resources.contacts import ContactCreateModel
+from fake_dinero.resources.contacts import NOTES as NOTE_ROWS
+from fake_dinero.resources.contacts import ContactCreateModel, ContactNoteWriteModel
 from fake_dinero.resources.products import PRODUCTS as PRODUCT_ROWS
 from fake_dinero.store import Table
 
@@ -144,3 +145,21 @@ def test_a_filtered_product_field_reads_the_same_from_its_data_as_from_its_docum
     assert PRODUCT_ROWS.plain_fields >= {"Name", "ProductNumber", "ExternalReference"}
     for name in PRODUCT_ROWS.plain_fields:
         assert filter_text(getattr(row.data, name)) == filter_text(document[name]), name
+
+
+def test_a_table_keeps_a_bounded_number_of_list_orders_under_single_parents(
+    fake: FakeDinero, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list order is kept per parent asked for (a contact's notes); the oldest gives
+    way, and asking again makes it anew from the rows."""
+    monkeypatch.setattr(store_module, "PARENT_VIEWS_KEPT", 4)
+    notes = fake.world.organizations[ORG].table(NOTE_ROWS)
+    for parent in range(10):
+        notes.insert(f"note-{parent}", ContactNoteWriteModel(Text=f"Note {parent}"), parent=f"contact-{parent}")
+
+    seen = [[row.key for row in notes.records(parent=f"contact-{parent}")] for parent in range(10)]
+
+    assert seen == [[f"note-{parent}"] for parent in range(10)]
+    assert sum(parent is not None for parent, _ in notes._views) <= 4
+    notes.insert("note-0b", ContactNoteWriteModel(Text="Another"), parent="contact-0")
+    assert [row.key for row in notes.records(parent="contact-0")] == ["note-0", "note-0b"]
