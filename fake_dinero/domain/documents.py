@@ -389,12 +389,17 @@ def _render_list_row(organization: Organization, row: Record) -> SalesVoucherRea
     return render_as(SalesVoucherReadListModel, facts)  # type: ignore[return-value]
 
 
+SORTED_LIST_DOCUMENTS = 1_000_000
+"""The sales and trade-offer lists sort and search documents, so each list reads every
+one: their tables keep them all rather than render most again on every list."""
+
 SALES = Collection(
     "sales",
     SalesVoucherReadListModel,
     _render_list_row,
     data_model=DocumentData,
     turns_at=lambda row: overdue_from(row.data),
+    documents_kept=SORTED_LIST_DOCUMENTS,
 )
 """Invoices and credit notes (``Type`` tells them apart)."""
 
@@ -403,5 +408,11 @@ def _render_trade_offer(organization: Organization, row: Record) -> TradeOfferRe
     return render_as(TradeOfferReadModel, document_facts(organization, row.key, row.data, row))  # type: ignore[return-value]
 
 
-TRADE_OFFERS = Collection("tradeoffers", TradeOfferReadModel, _render_trade_offer, data_model=DocumentData)
+TRADE_OFFERS = Collection(
+    "tradeoffers",
+    TradeOfferReadModel,
+    _render_trade_offer,
+    data_model=DocumentData,
+    documents_kept=SORTED_LIST_DOCUMENTS,
+)
 """Trade offers: never booked, numbered when made."""
